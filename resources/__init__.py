@@ -1,0 +1,1 @@
+"""Source art and desktop metadata; installed as the package onproduct.resources."""

@@ -1,0 +1,9 @@
+"""Allows `python -m onproduct`."""
+
+from __future__ import annotations
+
+import sys
+
+from onproduct.app import main
+
+sys.exit(main())

@@ -1,0 +1,83 @@
+"""The command line and the QApplication set-up; the only module that wires the layers."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from onproduct import __version__
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+APP_NAME = "Onproduct"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="onproduct",
+        description="Plan sprints with the on-product index and the operations burden in view.",
+    )
+    parser.add_argument(
+        "plan",
+        nargs="?",
+        type=Path,
+        help="plan file to open; created if it does not exist"
+        " (default: the last plan, or the sample plan)",
+    )
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="open a scratch plan off screen, draw every view, exit 0 only if all worked",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
+    if args.version:
+        print(f"onproduct {__version__}")
+        return 0
+    if args.self_test:
+        from onproduct.selftest import run_self_test
+
+        return run_self_test()
+    return run_gui(args.plan)
+
+
+def create_application() -> QApplication:
+    """The QApplication with the names Qt derives data and settings folders from."""
+    from PySide6.QtWidgets import QApplication
+
+    from onproduct.ui.icons import app_icon
+
+    existing = QApplication.instance()
+    QApplication.setApplicationName(APP_NAME)
+    QApplication.setApplicationVersion(__version__)
+    QApplication.setDesktopFileName("onproduct")
+    app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])
+    app.setWindowIcon(app_icon())
+    return app
+
+
+def run_gui(plan: Path | None) -> int:
+    from PySide6.QtCore import QSettings, QStandardPaths
+
+    from onproduct.ui.main_window import MainWindow
+    from onproduct.ui.settings import Settings
+
+    app = create_application()
+    store = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, APP_NAME, APP_NAME)
+    data_dir = Path(
+        QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    )
+    window = MainWindow(Settings(store), data_dir)
+    window.restore_state()
+    window.show()
+    if not window.open_initial(plan):
+        return 1  # the window already said why
+    return app.exec()

@@ -1,0 +1,1 @@
+"""Pure planning logic: categories, items, ranking, filtering. Never imports Qt or peewee."""

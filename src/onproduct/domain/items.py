@@ -1,0 +1,205 @@
+"""Backlog items and sprints as plain records, and the rules their fields follow."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
+from datetime import date
+from typing import Any
+
+from onproduct.domain.categories import CATEGORY_KEYS
+
+STATUSES: tuple[str, ...] = ("todo", "doing", "done")
+STATUS_NAMES = {"todo": "To do", "doing": "Doing", "done": "Done"}
+
+MAX_TITLE = 500
+MAX_LABEL = 60
+MAX_KEY = 100
+MAX_EFFORT = 1_000_000.0
+
+# Labels are written to CSV joined by ';', so neither separator may appear inside one.
+_LABEL_SPLIT = re.compile(r"[;,]")
+
+
+class ValidationError(ValueError):
+    """A field value a user typed or a file carried breaks a rule; the message says which."""
+
+
+@dataclass(frozen=True, slots=True)
+class ItemFields:
+    """Everything about an item a user can edit."""
+
+    title: str
+    category: str
+    description: str = ""
+    estimate: float | None = None
+    actual: float | None = None
+    status: str = "todo"
+    labels: tuple[str, ...] = ()
+    external_key: str | None = None
+
+
+ITEM_FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in fields(ItemFields))
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """An item as stored: its fields plus identity and place on the board."""
+
+    id: int
+    title: str
+    category: str
+    description: str = ""
+    estimate: float | None = None
+    actual: float | None = None
+    status: str = "todo"
+    labels: tuple[str, ...] = ()
+    external_key: str | None = None
+    sprint_id: int | None = None
+    rank: float = 0.0
+
+    @property
+    def editable(self) -> ItemFields:
+        return ItemFields(**{name: getattr(self, name) for name in ITEM_FIELD_NAMES})
+
+    def values(self, names: Iterable[str]) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in names}
+
+
+@dataclass(frozen=True, slots=True)
+class SprintFields:
+    """Everything about a sprint a user can edit."""
+
+    name: str
+    start: date
+    end: date
+    capacity: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Sprint:
+    """A sprint as stored."""
+
+    id: int
+    name: str
+    start: date
+    end: date
+    capacity: float | None = None
+
+    @property
+    def editable(self) -> SprintFields:
+        return SprintFields(self.name, self.start, self.end, self.capacity)
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+@dataclass(frozen=True, slots=True)
+class ItemChange:
+    """One item's fields before and after a change, so it can be applied either way."""
+
+    item_id: int
+    before: dict[str, Any] = field(default_factory=dict)
+    after: dict[str, Any] = field(default_factory=dict)
+
+    def reversed(self) -> ItemChange:
+        return ItemChange(self.item_id, self.after, self.before)
+
+
+def parse_labels(text: str) -> tuple[str, ...]:
+    """Split a typed label list ("ux, billing; api") into clean, de-duplicated labels."""
+    return clean_labels(_LABEL_SPLIT.split(text))
+
+
+def clean_labels(labels: Iterable[str]) -> tuple[str, ...]:
+    seen: set[str] = set()
+    result: list[str] = []
+    for raw in labels:
+        label = " ".join(raw.split())
+        if not label:
+            continue
+        if _LABEL_SPLIT.search(label):
+            raise ValidationError(f"A label cannot contain ';' or ',': {label!r}.")
+        if len(label) > MAX_LABEL:
+            raise ValidationError(f"A label can be at most {MAX_LABEL} characters: {label!r}.")
+        folded = label.casefold()
+        if folded not in seen:
+            seen.add(folded)
+            result.append(label)
+    return tuple(result)
+
+
+def format_labels(labels: Iterable[str]) -> str:
+    return ", ".join(labels)
+
+
+def check_effort(value: float | None, what: str) -> float | None:
+    if value is None:
+        return None
+    value = float(value)
+    if not math.isfinite(value) or value < 0:
+        raise ValidationError(f"The {what} must be a number of 0 or more.")
+    if value > MAX_EFFORT:
+        raise ValidationError(f"The {what} cannot be more than {MAX_EFFORT:,.0f}.")
+    return value
+
+
+def validate_item(item: ItemFields) -> ItemFields:
+    """The item with its fields cleaned up, or ValidationError saying what is wrong."""
+    title = " ".join(item.title.split())
+    if not title:
+        raise ValidationError("An item needs a title.")
+    if len(title) > MAX_TITLE:
+        raise ValidationError(f"A title can be at most {MAX_TITLE} characters.")
+    if item.category not in CATEGORY_KEYS:
+        raise ValidationError(
+            f"Unknown category {item.category!r}; use one of {', '.join(CATEGORY_KEYS)}."
+        )
+    if item.status not in STATUSES:
+        raise ValidationError(f"Unknown status {item.status!r}; use todo, doing or done.")
+    key = (item.external_key or "").strip() or None
+    if key is not None and len(key) > MAX_KEY:
+        raise ValidationError(f"An external key can be at most {MAX_KEY} characters.")
+    return ItemFields(
+        title=title,
+        category=item.category,
+        description=item.description.rstrip(),
+        estimate=check_effort(item.estimate, "estimate"),
+        actual=check_effort(item.actual, "actual effort"),
+        status=item.status,
+        labels=clean_labels(item.labels),
+        external_key=key,
+    )
+
+
+def validate_sprint(sprint: SprintFields) -> SprintFields:
+    name = " ".join(sprint.name.split())
+    if not name:
+        raise ValidationError("A sprint needs a name.")
+    if len(name) > MAX_TITLE:
+        raise ValidationError(f"A sprint name can be at most {MAX_TITLE} characters.")
+    if sprint.end < sprint.start:
+        raise ValidationError("A sprint cannot end before it starts.")
+    return SprintFields(name, sprint.start, sprint.end, check_effort(sprint.capacity, "capacity"))
+
+
+def format_effort(value: float | None, unit: str = "h") -> str:
+    """An effort as a person reads it: "5 h", "2.5 h", "—" when unknown."""
+    if value is None:
+        return "—"
+    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    return f"{text} {unit}"
+
+
+def parse_effort(text: str, what: str = "estimate") -> float | None:
+    """A typed effort ("", "3", "2,5", "1.5h") as a number; empty means unknown."""
+    cleaned = text.strip().lower().removesuffix("h").strip().replace(",", ".")
+    if not cleaned:
+        return None
+    try:
+        value = float(cleaned)
+    except ValueError:
+        raise ValidationError(f"The {what} must be a number, not {text.strip()!r}.") from None
+    return check_effort(value, what)

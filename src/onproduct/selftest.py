@@ -1,0 +1,130 @@
+"""`onproduct --self-test`: build the whole app on a scratch plan off screen and check it.
+
+It exercises what a user would first do (see the board, drag an item into a lane,
+undo, redo, open the editors) and fails if anything raises or draws nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+WIDTH, HEIGHT = 1400, 860
+
+
+def _drawn(widget: object) -> bool:
+    """True if a widget grabs to a picture with more than one colour in it."""
+    from PySide6.QtWidgets import QWidget
+
+    assert isinstance(widget, QWidget)
+    image = widget.grab().toImage()
+    if image.isNull() or image.width() == 0 or image.height() == 0:
+        return False
+    colours = {
+        image.pixel(x, y)
+        for x in range(0, image.width(), max(1, image.width() // 40))
+        for y in range(0, image.height(), max(1, image.height() // 40))
+    }
+    return len(colours) > 1
+
+
+def run_self_test(out: TextIO = sys.stdout) -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QModelIndex, QSettings, Qt
+    from PySide6.QtWidgets import QApplication
+
+    from onproduct.app import create_application
+    from onproduct.domain.items import SprintFields
+    from onproduct.domain.ranking import Bucket
+    from onproduct.storage.planfile import open_plan
+    from onproduct.ui.dialogs import ItemDialog, SprintDialog
+    from onproduct.ui.main_window import MainWindow
+    from onproduct.ui.settings import Settings
+
+    failures = 0
+
+    def check(what: str, test: Callable[[], object]) -> None:
+        nonlocal failures
+        try:
+            ok = bool(test())
+        except Exception:
+            ok = False
+            traceback.print_exc(file=out)
+        failures += not ok
+        print(f"{'ok  ' if ok else 'FAIL'} {what}", file=out, flush=True)
+
+    app = create_application()
+    with tempfile.TemporaryDirectory(prefix="onproduct-self-test-") as scratch:
+        folder = Path(scratch)
+        store = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(Settings(store), folder / "data")
+        window.resize(WIDTH, HEIGHT)
+        window.show()
+        check("create and open the sample plan", lambda: window.open_initial(None))
+        app.processEvents()
+        document = window.document
+        board = window.board
+        if document is None:
+            print("FAIL no plan is open; nothing else can be checked", file=out)
+            return 1
+        check("draw the main window", lambda: _drawn(window))
+        for header, view in zip(board.headers(), board.views(), strict=True):
+            check(f"draw the {header.title} list", lambda v=view: _drawn(v))
+            check(f"draw the {header.title} header", lambda h=header: _drawn(h))
+        check("the backlog shows cards", lambda: board.backlog_view.model().rowCount() > 0)
+
+        sprint = board.current_sprint()
+        backlog = board.backlog_view.lane_model()
+        lane = board.lane_views["tech_debt"].lane_model()
+        assert sprint is not None and backlog is not None and lane is not None
+        moved = backlog.id_at(0)
+
+        def drop_into_lane() -> bool:
+            data = backlog.mimeData([backlog.index(0, 0)])
+            dropped = lane.dropMimeData(data, Qt.DropAction.MoveAction, 0, 0, QModelIndex())
+            return dropped and lane.id_at(0) == moved
+
+        def stored_place() -> Bucket:
+            reopened = open_plan(document.plan.path)
+            try:
+                item = reopened.item(moved)
+                return Bucket(item.sprint_id, item.category)
+            finally:
+                reopened.close()
+
+        check("drop a backlog item into a lane", drop_into_lane)
+        check(
+            "the drop is in the plan file", lambda: stored_place() == Bucket(sprint.id, "tech_debt")
+        )
+        check("undo the drop", lambda: (document.undo_stack.undo(), backlog.id_at(0) == moved)[1])
+        check("the undo is in the plan file", lambda: stored_place().sprint_id is None)
+        check("redo the drop", lambda: (document.undo_stack.redo(), lane.id_at(0) == moved)[1])
+        check(
+            "filter the board",
+            lambda: (board.filter_box.setText("#billing"), backlog.rowCount() > 0)[1],
+        )
+        board.filter_box.clear()
+
+        item_dialog = ItemDialog(window, document.items.item(moved).editable, title="Edit Item")
+        item_dialog.show()
+        check("draw the item editor", lambda: _drawn(item_dialog))
+        item_dialog.close()
+        sprint_dialog = SprintDialog(
+            window, SprintFields(sprint.name, sprint.start, sprint.end), title="Edit Sprint"
+        )
+        sprint_dialog.show()
+        check("draw the sprint editor", lambda: _drawn(sprint_dialog))
+        sprint_dialog.close()
+        window.close()
+        app.processEvents()
+        QApplication.processEvents()
+    print(
+        "self-test passed" if failures == 0 else f"self-test FAILED: {failures} check(s)",
+        file=out,
+    )
+    return 0 if failures == 0 else 1

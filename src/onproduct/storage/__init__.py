@@ -1,0 +1,1 @@
+"""Plan files: one SQLite database per plan, opened, upgraded and written through peewee."""

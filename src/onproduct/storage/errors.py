@@ -1,0 +1,35 @@
+"""Errors the storage layer raises; their messages are written for the person using the app."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from peewee import DatabaseError as PeeweeDatabaseError
+
+
+class StorageError(Exception):
+    """A plan could not be read or written; str(error) is one sentence for the user."""
+
+
+class PlanFileError(StorageError):
+    """A file was refused as a plan (missing, foreign, damaged, too new); it was not changed."""
+
+
+DATABASE_ERRORS = (sqlite3.Error, PeeweeDatabaseError)
+
+
+def explain_write_error(error: BaseException) -> str:
+    """Turn an SQLite failure during a write into what the user can do about it."""
+    text = str(error)
+    lowered = text.lower()
+    if "database or disk is full" in lowered or "disk i/o error" in lowered:
+        return "The change was not saved: the disk holding the plan is full or failing."
+    if "readonly" in lowered or "read-only" in lowered:
+        return "The change was not saved: the plan file is read-only."
+    if "database is locked" in lowered or "database is busy" in lowered:
+        return "The change was not saved: another program is writing to the plan file."
+    if "unique constraint failed: sprint.name" in lowered:
+        return "The change was not saved: another sprint already has that name."
+    if "unique constraint failed: item.external_key" in lowered:
+        return "The change was not saved: another item already has that external key."
+    return f"The change was not saved: {text}."

@@ -1,0 +1,75 @@
+"""peewee models of the newest schema (see migrations.py for how files get there).
+
+The models are not bound to a database here: each open plan binds them to its own
+database for the length of one operation (Plan._bound), so several plans can be
+open in one process and nothing global has to be reset between tests.
+"""
+
+from __future__ import annotations
+
+from peewee import (
+    AutoField,
+    CompositeKey,
+    DateField,
+    FloatField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = None
+        legacy_table_names = False
+
+
+class SprintRow(BaseModel):
+    id = AutoField()
+    name = TextField(unique=True)
+    start_date = DateField()
+    end_date = DateField()
+    capacity = FloatField(null=True)
+
+    class Meta:
+        table_name = "sprint"
+
+
+class ItemRow(BaseModel):
+    id = AutoField()
+    title = TextField()
+    description = TextField(default="")
+    category = TextField()
+    estimate = FloatField(null=True)
+    actual = FloatField(null=True)
+    status = TextField(default="todo")
+    external_key = TextField(null=True)
+    sprint = ForeignKeyField(
+        SprintRow, null=True, column_name="sprint_id", on_delete="RESTRICT", backref="items"
+    )
+    rank = FloatField()
+
+    class Meta:
+        table_name = "item"
+
+
+class ItemLabelRow(BaseModel):
+    item = ForeignKeyField(ItemRow, column_name="item_id", on_delete="CASCADE", backref="labels")
+    position = IntegerField()
+    label = TextField()
+
+    class Meta:
+        table_name = "item_label"
+        primary_key = CompositeKey("item", "position")
+
+
+class PlanSettingRow(BaseModel):
+    key = TextField(primary_key=True)
+    value = TextField()
+
+    class Meta:
+        table_name = "plan_setting"
+
+
+MODELS = (SprintRow, ItemRow, ItemLabelRow, PlanSettingRow)

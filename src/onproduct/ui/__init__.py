@@ -1,0 +1,1 @@
+"""Widgets, item models, delegates and undo commands."""

@@ -1,0 +1,152 @@
+"""Undo commands: every change a user makes is one of these on the plan's undo stack.
+
+A command keeps the values before and after, and calls the document's write methods,
+which store the change in the plan file first and update the models only once it is
+on disk. If the file refuses a write, the command reports it and marks itself
+obsolete, so the stack drops it and never holds a change that did not happen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtGui import QUndoCommand
+
+from onproduct.domain.items import Item, ItemChange, ItemFields, Sprint, SprintFields
+from onproduct.storage.errors import StorageError
+
+if TYPE_CHECKING:
+    from onproduct.ui.document import PlanDocument
+
+
+class PlanCommand(QUndoCommand):
+    """Base of all commands: runs the change and turns a refused write into a message."""
+
+    def __init__(self, document: PlanDocument, text: str) -> None:
+        super().__init__(text)
+        self._document = document
+
+    def redo(self) -> None:
+        self._guard(self.apply)
+
+    def undo(self) -> None:
+        self._guard(self.revert)
+
+    def apply(self) -> None:
+        raise NotImplementedError
+
+    def revert(self) -> None:
+        raise NotImplementedError
+
+    def _guard(self, action: Callable[[], None]) -> None:
+        try:
+            action()
+        except StorageError as error:
+            self.setObsolete(True)
+            self._document.report_error(str(error))
+
+
+class ChangeItemsCommand(PlanCommand):
+    """Moves, re-ranks, re-categorises or edits items: any change of their fields."""
+
+    def __init__(self, document: PlanDocument, text: str, changes: Sequence[ItemChange]) -> None:
+        super().__init__(document, text)
+        self.changes = tuple(changes)
+
+    def apply(self) -> None:
+        self._document.write_item_values({c.item_id: c.after for c in self.changes})
+
+    def revert(self) -> None:
+        self._document.write_item_values({c.item_id: c.before for c in self.changes})
+
+
+class AddItemCommand(PlanCommand):
+    """Creates an item; redo after undo brings back the same item with the same id."""
+
+    def __init__(
+        self,
+        document: PlanDocument,
+        fields: ItemFields,
+        sprint_id: int | None,
+        rank: float,
+    ) -> None:
+        super().__init__(document, f"Add “{fields.title}”")
+        self._fields = fields
+        self._sprint_id = sprint_id
+        self._rank = rank
+        self.item: Item | None = None
+
+    def apply(self) -> None:
+        if self.item is None:
+            self.item = self._document.write_new_item(self._fields, self._sprint_id, self._rank)
+        else:
+            self._document.write_restored_items([self.item])
+
+    def revert(self) -> None:
+        assert self.item is not None
+        self._document.write_removed_items([self.item.id])
+
+
+class DeleteItemsCommand(PlanCommand):
+    """Deletes items; undo puts them back exactly, labels, ranks and ids included."""
+
+    def __init__(self, document: PlanDocument, text: str, items: Sequence[Item]) -> None:
+        super().__init__(document, text)
+        self.items = tuple(items)
+
+    def apply(self) -> None:
+        self._document.write_removed_items([item.id for item in self.items])
+
+    def revert(self) -> None:
+        self._document.write_restored_items(self.items)
+
+
+class AddSprintCommand(PlanCommand):
+    def __init__(self, document: PlanDocument, fields: SprintFields) -> None:
+        super().__init__(document, f"Add sprint “{fields.name}”")
+        self._fields = fields
+        self.sprint: Sprint | None = None
+
+    def apply(self) -> None:
+        if self.sprint is None:
+            self.sprint = self._document.write_new_sprint(self._fields)
+        else:
+            self._document.write_restored_sprint(self.sprint, {})
+
+    def revert(self) -> None:
+        assert self.sprint is not None
+        self._document.write_removed_sprint(self.sprint.id, {})
+
+
+class EditSprintCommand(PlanCommand):
+    def __init__(self, document: PlanDocument, before: Sprint, after: SprintFields) -> None:
+        super().__init__(document, f"Edit sprint “{after.name}”")
+        self._before = before
+        self._after = Sprint(before.id, after.name, after.start, after.end, after.capacity)
+
+    def apply(self) -> None:
+        self._document.write_sprint(self._after)
+
+    def revert(self) -> None:
+        self._document.write_sprint(self._before)
+
+
+class DeleteSprintCommand(PlanCommand):
+    """Deletes a sprint after moving its items to the backlog; undo restores both."""
+
+    def __init__(
+        self, document: PlanDocument, sprint: Sprint, changes: Sequence[ItemChange]
+    ) -> None:
+        super().__init__(document, f"Delete sprint “{sprint.name}”")
+        self._sprint = sprint
+        self._changes = tuple(changes)
+
+    def apply(self) -> None:
+        self._document.write_removed_sprint(self._sprint.id, self._values("after"))
+
+    def revert(self) -> None:
+        self._document.write_restored_sprint(self._sprint, self._values("before"))
+
+    def _values(self, side: str) -> dict[int, dict[str, Any]]:
+        return {c.item_id: getattr(c, side) for c in self._changes}

@@ -1,0 +1,224 @@
+"""Paints an item as a card: title, then key or category, labels, status and estimate.
+
+Every size comes from the font metrics of the view, so cards keep their proportions
+at any scale factor, and every colour from the palette, so they follow the theme.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+
+from onproduct.domain.categories import category
+from onproduct.domain.items import STATUS_NAMES, Item, format_effort
+from onproduct.ui.colors import card_background, category_color, mix, muted_text, status_color
+from onproduct.ui.item_model import ItemRole
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class _Metrics:
+    """Fonts and spacings of a card for one base font."""
+
+    def __init__(self, font: QFont) -> None:
+        self.title_font = QFont(font)
+        self.title_font.setWeight(QFont.Weight.DemiBold)
+        self.small_font = QFont(font)
+        self.small_font.setPointSizeF(max(font.pointSizeF() * 0.88, 6.0))
+        self.title = QFontMetrics(self.title_font)
+        self.small = QFontMetrics(self.small_font)
+        unit = self.small.height()
+        self.margin = max(2, unit // 4)
+        self.padding = max(4, unit // 2)
+        self.stripe = max(3, unit // 4)
+        self.chip_height = self.small.height() + max(2, unit // 5)
+        self.gap = max(2, unit // 4)
+        # Titles get two lines: in a narrow lane one line shows too little to recognise.
+        self.title_height = self.title.lineSpacing() + self.title.height()
+        self.height = (
+            2 * self.margin + 2 * self.padding + self.title_height + self.gap + self.chip_height
+        )
+
+
+class CardDelegate(QStyledItemDelegate):
+    """Draws item rows as cards; all cards have one height, so views can use uniform sizes."""
+
+    def __init__(self, parent: QWidget | None = None, *, show_category: bool = False) -> None:
+        super().__init__(parent)
+        self.show_category = show_category
+        self.unit = "h"
+        self._metrics: dict[str, _Metrics] = {}
+
+    def metrics(self, font: QFont) -> _Metrics:
+        key = font.key()
+        metrics = self._metrics.get(key)
+        if metrics is None:
+            metrics = self._metrics[key] = _Metrics(font)
+        return metrics
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        metrics = self.metrics(option.font)
+        return QSize(metrics.title.averageCharWidth() * 24, metrics.height)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        item = index.data(ItemRole.ITEM)
+        if not isinstance(item, Item):
+            return
+        m = self.metrics(option.font)
+        palette: QPalette = option.palette
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        focused = bool(option.state & QStyle.StateFlag.State_HasFocus)
+        rect = QRect(option.rect).adjusted(m.margin, m.margin, -m.margin, -m.margin)
+
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        accent = category_color(item.category, palette)
+        highlight = palette.color(QPalette.ColorRole.Highlight)
+        background = card_background(item.category, palette)
+        if selected:
+            background = mix(background, highlight, 0.28)
+        radius = m.padding * 0.8
+        card = QRectF(rect).adjusted(0.5, 0.5, -0.5, -0.5)
+        border = highlight if selected or focused else mix(background, accent, 0.35)
+        painter.setPen(QPen(border, 2.0 if selected or focused else 1.0))
+        painter.setBrush(background)
+        painter.drawRoundedRect(card, radius, radius)
+
+        # The category stripe along the left edge.
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(accent)
+        stripe = QRectF(card.left() + 1, card.top() + 1, m.stripe, card.height() - 2)
+        painter.drawRoundedRect(stripe, m.stripe / 2, m.stripe / 2)
+
+        text_color = palette.color(QPalette.ColorRole.Text)
+        muted = muted_text(palette)
+        inner = rect.adjusted(m.padding + m.stripe, m.padding, -m.padding, -m.padding)
+
+        # Lines 1 and 2: the title, wrapped at words, cut with an ellipsis after two lines.
+        painter.setFont(m.title_font)
+        painter.setPen(muted if item.status == "done" else text_color)
+        title_rect = QRect(inner.left(), inner.top(), inner.width(), m.title_height)
+        top = title_rect.top()
+        for text in two_lines(item.title, m.title, inner.width()):
+            painter.drawText(
+                QRect(inner.left(), top, inner.width(), m.title.height()),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                text,
+            )
+            top += m.title.lineSpacing()
+
+        # Last line, from the right: estimate, status chip; from the left: category, key, labels.
+        line = QRect(inner.left(), title_rect.bottom() + 1 + m.gap, inner.width(), m.chip_height)
+        painter.setFont(m.small_font)
+        right = line.right()
+        estimate = format_effort(item.estimate, self.unit)
+        estimate_width = m.small.horizontalAdvance(estimate)
+        painter.setPen(text_color if item.estimate is not None else muted)
+        painter.drawText(
+            QRect(right - estimate_width, line.top(), estimate_width, line.height()),
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+            estimate,
+        )
+        right -= estimate_width + m.padding
+        right = self._draw_status(painter, m, palette, item.status, line, right)
+
+        left = line.left()
+        lead = []
+        if self.show_category:
+            lead.append(category(item.category).short)
+        if item.external_key:
+            lead.append(item.external_key)
+        if lead:
+            text = " · ".join(lead)
+            available = max(0, right - left - m.gap)
+            elided = m.small.elidedText(text, Qt.TextElideMode.ElideRight, available)
+            painter.setPen(muted)
+            painter.drawText(
+                QRect(left, line.top(), available, line.height()),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                elided,
+            )
+            left += m.small.horizontalAdvance(elided) + m.padding
+        self._draw_labels(painter, m, palette, item.labels, line, left, right - m.gap)
+        painter.restore()
+
+    def _draw_status(
+        self,
+        painter: QPainter,
+        m: _Metrics,
+        palette: QPalette,
+        status: str,
+        line: QRect,
+        right: int,
+    ) -> int:
+        """Draw the status chip ending at `right`; return where the space left ends."""
+        text = STATUS_NAMES[status]
+        width = m.small.horizontalAdvance(text) + m.padding
+        chip = QRectF(right - width, line.top(), width, line.height())
+        color = status_color(status, palette)
+        painter.setPen(QPen(color, 1.0))
+        if status == "todo":
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            text_color = color
+        else:
+            painter.setBrush(color)
+            text_color = QColor("#ffffff") if color.lightness() < 160 else QColor("#101010")
+        painter.drawRoundedRect(
+            chip.adjusted(0.5, 0.5, -0.5, -0.5), line.height() / 2, line.height() / 2
+        )
+        painter.setPen(text_color)
+        painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, text)
+        return int(chip.left()) - m.gap
+
+    def _draw_labels(
+        self,
+        painter: QPainter,
+        m: _Metrics,
+        palette: QPalette,
+        labels: tuple[str, ...],
+        line: QRect,
+        left: int,
+        right: int,
+    ) -> None:
+        text_color = palette.color(QPalette.ColorRole.Text)
+        fill = mix(palette.color(QPalette.ColorRole.Base), text_color, 0.10)
+        pad = m.padding // 2
+        for n, label in enumerate(labels):
+            width = m.small.horizontalAdvance(label) + 2 * pad
+            remaining = len(labels) - n - 1
+            # Keep room for a "+2" after this pill if more labels follow.
+            reserve = m.small.horizontalAdvance(f"+{remaining}") + m.gap if remaining else 0
+            if left + width + reserve > right:
+                rest = f"+{len(labels) - n}"
+                if left + m.small.horizontalAdvance(rest) <= right:
+                    painter.setPen(muted_text(palette))
+                    painter.drawText(
+                        QRect(left, line.top(), right - left, line.height()),
+                        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                        rest,
+                    )
+                return
+            pill = QRectF(left, line.top(), width, line.height())
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(fill)
+            painter.drawRoundedRect(pill, m.gap, m.gap)
+            painter.setPen(text_color)
+            painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, label)
+            left += width + m.gap
+
+
+def two_lines(text: str, metrics: QFontMetrics, width: int) -> list[str]:
+    """`text` broken at spaces into at most two lines of `width`, the second elided."""
+    if metrics.horizontalAdvance(text) <= width:
+        return [text]
+    words = text.split(" ")
+    first = words[0]
+    taken = 1
+    while taken < len(words) and metrics.horizontalAdvance(f"{first} {words[taken]}") <= width:
+        first = f"{first} {words[taken]}"
+        taken += 1
+    if metrics.horizontalAdvance(first) > width:  # one word longer than the line
+        return [metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)]
+    rest = " ".join(words[taken:])
+    return [first, metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width)]

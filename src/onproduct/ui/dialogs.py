@@ -1,0 +1,240 @@
+"""Dialogs to create and edit items and sprints.
+
+Each dialog has a classmethod that returns (value, accepted); the value is already
+validated, so callers only act on it. Tests replace `exec` to fill the form in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, QStringListModel, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from onproduct.domain.categories import CATEGORIES
+from onproduct.domain.items import (
+    STATUS_NAMES,
+    STATUSES,
+    ItemFields,
+    SprintFields,
+    ValidationError,
+    format_labels,
+    parse_effort,
+    parse_labels,
+    validate_item,
+    validate_sprint,
+)
+from onproduct.ui.colors import category_color
+
+T = TypeVar("T")
+ItemCheck = Callable[[ItemFields], ItemFields]
+SprintCheck = Callable[[SprintFields], SprintFields]
+
+
+def _effort_text(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+class _LabelCompleter(QCompleter):
+    """Completes the label being typed after the last comma, keeping the ones before."""
+
+    def splitPath(self, path: str) -> list[str]:
+        return [path.split(",")[-1].lstrip()]
+
+    def pathFromIndex(self, index: QModelIndex | QPersistentModelIndex) -> str:
+        widget = self.widget()
+        text = widget.text() if isinstance(widget, QLineEdit) else ""
+        done = [part.strip() for part in text.split(",")[:-1] if part.strip()]
+        return ", ".join([*done, str(index.data())]) + ", "
+
+
+class _Form(QDialog, Generic[T]):
+    """A form with an inline error line and OK/Cancel that yields a checked value."""
+
+    def __init__(self, parent: QWidget | None, title: str, check: Callable[[T], T]) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self._check = check
+        self.value: T | None = None
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        # White on a deep red reads on light and dark themes alike.
+        self.error.setStyleSheet("color: #ffffff; background: #b3261e; padding: 4px;")
+        self.error.hide()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+    def show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.show()
+
+    @property
+    def error_text(self) -> str:
+        return self.error.text() if self.error.isVisible() else ""
+
+    def read_fields(self) -> T:
+        raise NotImplementedError
+
+    def accept(self) -> None:
+        """Close only with a value that passed the check; otherwise say what is wrong."""
+        try:
+            self.value = self._check(self.read_fields())
+        except ValidationError as error:
+            self.show_error(str(error))
+            return
+        super().accept()
+
+    @classmethod
+    def get_fields(cls, parent: QWidget | None, fields: T, **options: Any) -> tuple[T | None, bool]:
+        """Show the dialog; (checked value, True) if accepted, (None, False) if cancelled."""
+        dialog = cls(parent, fields, **options)  # type: ignore[call-arg]
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        value = dialog.value if accepted else None
+        dialog.deleteLater()
+        return value, accepted
+
+
+class ItemDialog(_Form[ItemFields]):
+    """Create or edit an item."""
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        fields: ItemFields,
+        *,
+        title: str,
+        known_labels: Sequence[str] = (),
+        check: ItemCheck = validate_item,
+        unit: str = "h",
+    ) -> None:
+        super().__init__(parent, title, check)
+
+        self.title_edit = QLineEdit(fields.title)
+        self.title_edit.setPlaceholderText("What is to be done")
+        self.category_box = QComboBox()
+        for cat in CATEGORIES:
+            self.category_box.addItem(cat.name, cat.key)
+            row = self.category_box.count() - 1
+            self.category_box.setItemData(row, cat.purpose, Qt.ItemDataRole.ToolTipRole)
+            self.category_box.setItemData(
+                row, category_color(cat.key, self.palette()), Qt.ItemDataRole.DecorationRole
+            )
+        self.category_box.setCurrentIndex(self.category_box.findData(fields.category))
+        self.status_box = QComboBox()
+        for status in STATUSES:
+            self.status_box.addItem(STATUS_NAMES[status], status)
+        self.status_box.setCurrentIndex(self.status_box.findData(fields.status))
+        self.estimate_edit = QLineEdit(_effort_text(fields.estimate))
+        self.estimate_edit.setPlaceholderText("unknown")
+        self.actual_edit = QLineEdit(_effort_text(fields.actual))
+        self.actual_edit.setPlaceholderText("not recorded")
+        self.labels_edit = QLineEdit(format_labels(fields.labels))
+        self.labels_edit.setPlaceholderText("e.g. billing, customer:acme")
+        completer = _LabelCompleter(QStringListModel(list(known_labels), self), self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.labels_edit.setCompleter(completer)
+        self.key_edit = QLineEdit(fields.external_key or "")
+        self.key_edit.setPlaceholderText("e.g. a Jira key")
+        self.description_edit = QPlainTextEdit(fields.description)
+        self.description_edit.setTabChangesFocus(True)
+        lines = self.description_edit.fontMetrics().lineSpacing()
+        self.description_edit.setMinimumHeight(lines * 5)
+
+        effort = QHBoxLayout()
+        effort.addWidget(self.estimate_edit)
+        effort.addWidget(QLabel(f"{unit}    &Actual:", buddy=self.actual_edit))
+        effort.addWidget(self.actual_edit)
+        effort.addWidget(QLabel(unit))
+
+        self.form.addRow("&Title:", self.title_edit)
+        self.form.addRow("&Category:", self.category_box)
+        self.form.addRow("&Status:", self.status_box)
+        self.form.addRow("&Estimate:", effort)
+        self.form.addRow("&Labels:", self.labels_edit)
+        self.form.addRow("External &key:", self.key_edit)
+        self.form.addRow("&Description:", self.description_edit)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)
+
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.title_edit.textChanged.connect(lambda text: ok.setEnabled(bool(text.strip())))
+        ok.setEnabled(bool(fields.title.strip()))
+
+    def read_fields(self) -> ItemFields:
+        """The form's content as item fields; ValidationError if a number does not parse."""
+        return ItemFields(
+            title=self.title_edit.text(),
+            category=str(self.category_box.currentData()),
+            description=self.description_edit.toPlainText(),
+            estimate=parse_effort(self.estimate_edit.text(), "estimate"),
+            actual=parse_effort(self.actual_edit.text(), "actual effort"),
+            status=str(self.status_box.currentData()),
+            labels=parse_labels(self.labels_edit.text()),
+            external_key=self.key_edit.text(),
+        )
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+class SprintDialog(_Form[SprintFields]):
+    """Create or edit a sprint."""
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        fields: SprintFields,
+        *,
+        title: str,
+        check: SprintCheck = validate_sprint,
+        unit: str = "h",
+    ) -> None:
+        super().__init__(parent, title, check)
+        self.name_edit = QLineEdit(fields.name)
+        self.start_edit = QDateEdit(_qdate(fields.start))
+        self.end_edit = QDateEdit(_qdate(fields.end))
+        for edit in (self.start_edit, self.end_edit):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("d MMM yyyy")
+        self.capacity_edit = QLineEdit(_effort_text(fields.capacity))
+        self.capacity_edit.setPlaceholderText("not set")
+        capacity = QHBoxLayout()
+        capacity.addWidget(self.capacity_edit)
+        capacity.addWidget(QLabel(unit))
+        self.form.addRow("&Name:", self.name_edit)
+        self.form.addRow("&Starts:", self.start_edit)
+        self.form.addRow("&Ends:", self.end_edit)
+        self.form.addRow("&Capacity:", capacity)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 44)
+
+    def read_fields(self) -> SprintFields:
+        return SprintFields(
+            name=self.name_edit.text(),
+            start=self.start_edit.date().toPython(),
+            end=self.end_edit.date().toPython(),
+            capacity=parse_effort(self.capacity_edit.text(), "capacity"),
+        )

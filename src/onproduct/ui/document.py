@@ -1,0 +1,295 @@
+"""An open plan in the window: its file, its models and its undo stack.
+
+The UI asks the document for changes (add, edit, delete, move); the document turns
+each into one undo command. Commands call back into the write methods, which store
+the change in the plan file and then update the models the board shows.
+"""
+
+from __future__ import annotations
+
+import bisect
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from onproduct.domain.categories import CATEGORY_KEYS, category
+from onproduct.domain.items import (
+    ITEM_FIELD_NAMES,
+    Item,
+    ItemChange,
+    ItemFields,
+    Sprint,
+    SprintFields,
+    ValidationError,
+    validate_item,
+    validate_sprint,
+)
+from onproduct.domain.ranking import BACKLOG, Bucket, ranks_between, renumbered
+from onproduct.storage.plan import Plan
+from onproduct.ui.commands import (
+    AddItemCommand,
+    AddSprintCommand,
+    ChangeItemsCommand,
+    DeleteItemsCommand,
+    DeleteSprintCommand,
+    EditSprintCommand,
+)
+from onproduct.ui.item_model import PlanItemModel
+from onproduct.ui.sprint_model import SprintListModel
+
+
+def _quoted_or_count(items: Sequence[Item]) -> str:
+    return f"“{items[0].title}”" if len(items) == 1 else f"{len(items)} items"
+
+
+def bucket_name(bucket: Bucket) -> str:
+    return "the backlog" if bucket.is_backlog else category(str(bucket.category)).name
+
+
+class PlanDocument(QObject):
+    """The open plan: file, item and sprint models, undo stack."""
+
+    errorOccurred = Signal(str)
+
+    def __init__(self, plan: Plan, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._plan = plan
+        # Tags drags so a drop only ever takes ids of this document.
+        self.token = uuid.uuid4().hex
+        self.items = PlanItemModel(plan.items(), self)
+        self.sprints = SprintListModel(plan.sprints(), self)
+        self.undo_stack = QUndoStack(self)
+
+    @property
+    def plan(self) -> Plan:
+        return self._plan
+
+    def retarget(self, plan: Plan) -> None:
+        """Continue on a copy of the same plan (Save As): models and history stay valid."""
+        self._plan.close()
+        self._plan = plan
+
+    def close(self) -> None:
+        self._plan.close()
+
+    def report_error(self, message: str) -> None:
+        self.errorOccurred.emit(message)
+
+    # ------------------------------------------------- changes the UI asks for
+
+    def add_item(self, fields: ItemFields, bucket: Bucket = BACKLOG) -> int | None:
+        """Add an item at the end of a list; returns its id, None if the file refused it."""
+        fields = self.check_item(fields, None)
+        if not bucket.is_backlog and bucket.category is not None:
+            fields = replace(fields, category=bucket.category)
+        ids = self.items.bucket_ids(bucket)
+        last = self.items.item(ids[-1]).rank if ids else None
+        (rank,) = ranks_between(last, None, 1) or [0.0]
+        command = AddItemCommand(self, fields, bucket.sprint_id, rank)
+        self.undo_stack.push(command)
+        return command.item.id if command.item is not None else None
+
+    def edit_item(self, item_id: int, fields: ItemFields) -> bool:
+        fields = self.check_item(fields, item_id)
+        item = self.items.item(item_id)
+        after: dict[str, Any] = {
+            name: getattr(fields, name)
+            for name in ITEM_FIELD_NAMES
+            if getattr(fields, name) != getattr(item, name)
+        }
+        if not after:
+            return False
+        if item.sprint_id is not None and "category" in after:
+            new_lane = Bucket(item.sprint_id, fields.category)
+            after["rank"] = self._placement([item_id], new_lane, None)[item_id]
+        change = ItemChange(item_id, item.values(after), after)
+        self.undo_stack.push(ChangeItemsCommand(self, f"Edit “{fields.title}”", [change]))
+        return True
+
+    def check_item(self, fields: ItemFields, item_id: int | None) -> ItemFields:
+        """The fields cleaned up, or ValidationError (also for a key another item has)."""
+        fields = validate_item(fields)
+        if fields.external_key is not None:
+            owner = self.items.owner_of_key(fields.external_key)
+            if owner is not None and owner != item_id:
+                title = self.items.item(owner).title
+                raise ValidationError(
+                    f"The key {fields.external_key} already belongs to “{title}”."
+                )
+        return fields
+
+    def delete_items(self, item_ids: Iterable[int]) -> bool:
+        items = [self.items.item(i) for i in dict.fromkeys(item_ids) if i in self.items]
+        if not items:
+            return False
+        text = f"Delete {_quoted_or_count(items)}"
+        self.undo_stack.push(DeleteItemsCommand(self, text, items))
+        return True
+
+    def move_items(
+        self, item_ids: Sequence[int], bucket: Bucket, before: int | None = None
+    ) -> bool:
+        """Put items (in the order given) into a list, before an item or at its end."""
+        moving = [i for i in dict.fromkeys(item_ids) if i in self.items]
+        if not moving or (before is not None and self.items.place_of(before) != bucket):
+            return False
+        if before in moving:
+            return False
+        changes = self._move_changes(moving, bucket, before)
+        if not changes:
+            return False
+        items = [self.items.item(i) for i in moving]
+        same_place = all(self.items.place_of(i) == bucket for i in moving)
+        if same_place:
+            text = f"Reorder {_quoted_or_count(items)}"
+        else:
+            text = f"Move {_quoted_or_count(items)} to {bucket_name(bucket)}"
+        self.undo_stack.push(ChangeItemsCommand(self, text, changes))
+        return True
+
+    def plan_into_sprint(self, item_ids: Sequence[int], sprint_id: int) -> bool:
+        """Move items into a sprint, each into the lane of its own category."""
+        moving = [i for i in dict.fromkeys(item_ids) if i in self.items]
+        by_lane: dict[Bucket, list[int]] = {}
+        for item_id in moving:
+            lane = Bucket(sprint_id, self.items.item(item_id).category)
+            if self.items.place_of(item_id) != lane:
+                by_lane.setdefault(lane, []).append(item_id)
+        changes = [
+            change
+            for lane, ids in by_lane.items()
+            for change in self._move_changes(ids, lane, None)
+        ]
+        if not changes:
+            return False
+        items = [self.items.item(i) for ids in by_lane.values() for i in ids]
+        sprint = self.sprints.sprint(sprint_id)
+        text = f"Plan {_quoted_or_count(items)} into {sprint.name}"
+        self.undo_stack.push(ChangeItemsCommand(self, text, changes))
+        return True
+
+    def _move_changes(
+        self, moving: Sequence[int], bucket: Bucket, before: int | None
+    ) -> list[ItemChange]:
+        moving_set = set(moving)
+        changes = []
+        for item_id, rank in self._placement(moving, bucket, before).items():
+            item = self.items.item(item_id)
+            after: dict[str, Any] = {"rank": rank}
+            if item_id in moving_set:
+                after["sprint_id"] = bucket.sprint_id
+                if bucket.category is not None:
+                    after["category"] = bucket.category
+            before_values = item.values(after)
+            if before_values != after:
+                changes.append(ItemChange(item_id, before_values, after))
+        return changes
+
+    def _placement(
+        self, moving: Sequence[int], bucket: Bucket, before: int | None
+    ) -> dict[int, float]:
+        """Ranks that put `moving` before item `before` (None: at the end) of a list.
+
+        Only the two neighbours of the gap are looked at, so a move into a list of
+        100,000 items costs the same as into one of ten, unless the gap is used up
+        and the list has to be renumbered.
+        """
+        ids = self.items.bucket_ids(bucket)
+        key = self.items.order_key
+        moving_set = set(moving)
+        position = len(ids) if before is None else bisect.bisect_left(ids, key(before), key=key)
+        below = position - 1
+        while below >= 0 and ids[below] in moving_set:
+            below -= 1
+        lower = self.items.item(ids[below]).rank if below >= 0 else None
+        upper = self.items.item(before).rank if before is not None else None
+        ranks = ranks_between(lower, upper, len(moving))
+        if ranks is not None:
+            return dict(zip(moving, ranks, strict=True))
+        order = [i for i in ids[:position] if i not in moving_set]
+        order += moving
+        order += [i for i in ids[position:] if i not in moving_set]
+        return renumbered(order)
+
+    def add_sprint(self, fields: SprintFields) -> int | None:
+        fields = self.check_sprint(fields, None)
+        command = AddSprintCommand(self, fields)
+        self.undo_stack.push(command)
+        return command.sprint.id if command.sprint is not None else None
+
+    def edit_sprint(self, sprint_id: int, fields: SprintFields) -> bool:
+        fields = self.check_sprint(fields, sprint_id)
+        before = self.sprints.sprint(sprint_id)
+        if before.editable == fields:
+            return False
+        self.undo_stack.push(EditSprintCommand(self, before, fields))
+        return True
+
+    def check_sprint(self, fields: SprintFields, sprint_id: int | None) -> SprintFields:
+        """The fields cleaned up, or ValidationError (also for a name already used)."""
+        fields = validate_sprint(fields)
+        if self.sprints.name_taken(fields.name, sprint_id):
+            raise ValidationError(f"There is already a sprint called “{fields.name}”.")
+        return fields
+
+    def delete_sprint(self, sprint_id: int) -> bool:
+        """Delete a sprint; its items go to the end of the backlog, in board order."""
+        sprint = self.sprints.sprint(sprint_id)
+        planned = [
+            item_id
+            for cat in CATEGORY_KEYS
+            for item_id in self.items.bucket_ids(Bucket(sprint_id, cat))
+        ]
+        changes = self._move_changes(planned, BACKLOG, None)
+        self.undo_stack.push(DeleteSprintCommand(self, sprint, changes))
+        return True
+
+    # -------------------------------------- writes, called by the undo commands
+
+    def write_item_values(self, values: Mapping[int, Mapping[str, Any]]) -> None:
+        self._plan.update_items(list(values.items()))
+        self.items.update_items(values)
+
+    def write_new_item(self, fields: ItemFields, sprint_id: int | None, rank: float) -> Item:
+        item = self._plan.add_item(fields, sprint_id, rank)
+        self.items.insert_items([item])
+        return item
+
+    def write_restored_items(self, items: Sequence[Item]) -> None:
+        self._plan.insert_items(items)
+        self.items.insert_items(items)
+
+    def write_removed_items(self, item_ids: Sequence[int]) -> None:
+        self._plan.delete_items(item_ids)
+        self.items.remove_items(item_ids)
+
+    def write_new_sprint(self, fields: SprintFields) -> Sprint:
+        sprint = self._plan.add_sprint(fields)
+        self.sprints.insert(sprint)
+        return sprint
+
+    def write_sprint(self, sprint: Sprint) -> None:
+        self._plan.update_sprint(sprint.id, sprint.editable)
+        self.sprints.update(sprint)
+
+    def write_restored_sprint(
+        self, sprint: Sprint, item_values: Mapping[int, Mapping[str, Any]]
+    ) -> None:
+        with self._plan.transaction():
+            self._plan.insert_sprint(sprint)
+            self._plan.update_items(list(item_values.items()))
+        self.sprints.insert(sprint)
+        self.items.update_items(item_values)
+
+    def write_removed_sprint(
+        self, sprint_id: int, item_values: Mapping[int, Mapping[str, Any]]
+    ) -> None:
+        with self._plan.transaction():
+            self._plan.update_items(list(item_values.items()))
+            self._plan.delete_sprint(sprint_id)
+        self.items.update_items(item_values)
+        self.sprints.remove(sprint_id)

@@ -1,0 +1,179 @@
+"""The pieces of one board column: a painted header and a list view of cards."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QFocusEvent, QFont, QFontMetrics, QPainter, QPaintEvent, QPalette
+from PySide6.QtWidgets import QAbstractItemView, QListView, QSizePolicy, QWidget
+
+from onproduct.ui.colors import category_color, muted_text
+from onproduct.ui.delegate import CardDelegate
+from onproduct.ui.lane_model import LaneModel
+
+
+class LaneHeader(QWidget):
+    """Group, name and totals of a column over a bar in the category's colour."""
+
+    def __init__(
+        self,
+        title: str,
+        group: str,
+        category_key: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._title = title
+        self._group = group
+        self._category = category_key
+        self._totals = ""
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setAccessibleName(title)
+
+    @property
+    def title(self) -> str:
+        return self._title
+
+    @property
+    def totals_text(self) -> str:
+        return self._totals
+
+    def set_totals(self, text: str) -> None:
+        if text != self._totals:
+            self._totals = text
+            self.setAccessibleDescription(text)
+            self.setToolTip(f"{self._title}\n{text}")
+            self.update()
+
+    def _fonts(self) -> tuple[QFont, QFont]:
+        small = QFont(self.font())
+        small.setPointSizeF(max(self.font().pointSizeF() * 0.82, 6.0))
+        small.setCapitalization(QFont.Capitalization.AllUppercase)
+        small.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 106)
+        title = QFont(self.font())
+        title.setWeight(QFont.Weight.Bold)
+        return small, title
+
+    def sizeHint(self) -> QSize:
+        small, title = self._fonts()
+        unit = QFontMetrics(small).height()
+        height = unit // 3 + unit // 2 + unit + QFontMetrics(title).height() + self._body_height()
+        return QSize(QFontMetrics(title).averageCharWidth() * 20, height + unit // 2)
+
+    def _body_height(self) -> int:
+        return QFontMetrics(self.font()).height()
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(QFontMetrics(self.font()).averageCharWidth() * 12, self.sizeHint().height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        palette = self.palette()
+        small, title = self._fonts()
+        unit = QFontMetrics(small).height()
+        bar = max(3, unit // 3)
+        color = (
+            category_color(self._category, palette)
+            if self._category
+            else palette.color(QPalette.ColorRole.Mid)
+        )
+        painter.fillRect(QRect(0, 0, self.width(), bar), color)
+        x = unit // 2
+        width = self.width() - 2 * x
+        y = bar + unit // 3
+        painter.setFont(small)
+        painter.setPen(muted_text(palette))
+        group = QFontMetrics(small).elidedText(self._group, Qt.TextElideMode.ElideRight, width)
+        painter.drawText(QRect(x, y, width, unit), Qt.AlignmentFlag.AlignLeft, group)
+        y += unit
+        painter.setFont(title)
+        painter.setPen(palette.color(QPalette.ColorRole.WindowText))
+        metrics = QFontMetrics(title)
+        name = metrics.elidedText(self._title, Qt.TextElideMode.ElideRight, width)
+        painter.drawText(QRect(x, y, width, metrics.height()), Qt.AlignmentFlag.AlignLeft, name)
+        y += metrics.height()
+        painter.setFont(self.font())
+        painter.setPen(muted_text(palette))
+        body = QFontMetrics(self.font())
+        totals = body.elidedText(self._totals, Qt.TextElideMode.ElideRight, width)
+        painter.drawText(QRect(x, y, width, body.height()), Qt.AlignmentFlag.AlignLeft, totals)
+
+
+class LaneView(QListView):
+    """A list of cards that takes part in the board's drag and drop."""
+
+    # Emitted when the view gets keyboard focus, so the board knows the active list.
+    focused = Signal()
+
+    def __init__(self, placeholder: str, show_category: bool = False) -> None:
+        super().__init__()
+        self._placeholder = placeholder
+        self.card_delegate = CardDelegate(self, show_category=show_category)
+        self.setItemDelegate(self.card_delegate)
+        # One height for every card: the view never asks 100,000 rows for a size.
+        self.setUniformItemSizes(True)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setDragDropOverwriteMode(False)
+        self.setDropIndicatorShown(True)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.setAccessibleName(placeholder)
+
+    def lane_model(self) -> LaneModel | None:
+        model = self.model()
+        return model if isinstance(model, LaneModel) else None
+
+    def set_placeholder(self, text: str) -> None:
+        self._placeholder = text
+        self.viewport().update()
+
+    def selected_ids(self) -> list[int]:
+        """Ids of the selected cards, top to bottom."""
+        model = self.lane_model()
+        if model is None:
+            return []
+        rows = sorted(index.row() for index in self.selectionModel().selectedRows())
+        return [model.id_at(row) for row in rows]
+
+    def select_ids(self, ids: list[int]) -> None:
+        """Select these cards (those shown here), make the first current and visible."""
+        model = self.lane_model()
+        if model is None:
+            return
+        selection = QItemSelection()
+        first = None
+        for item_id in ids:
+            row = model.row_of(item_id)
+            if row is not None:
+                index = model.index(row, 0)
+                selection.select(index, index)
+                if first is None:
+                    first = index
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect
+        self.selectionModel().select(selection, flags)
+        if first is not None:
+            self.selectionModel().setCurrentIndex(first, QItemSelectionModel.SelectionFlag.NoUpdate)
+            self.scrollTo(first)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        self.focused.emit()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        model = self.model()
+        if model is not None and model.rowCount() == 0 and self._placeholder:
+            painter = QPainter(self.viewport())
+            painter.setPen(muted_text(self.palette()))
+            rect = self.viewport().rect().adjusted(8, 8, -8, -8)
+            painter.drawText(
+                rect,
+                Qt.AlignmentFlag.AlignHCenter
+                | Qt.AlignmentFlag.AlignTop
+                | Qt.TextFlag.TextWordWrap,
+                self._placeholder,
+            )

@@ -1,0 +1,579 @@
+"""The main window: menus and actions around the board, and the life of plan files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QWidget
+
+from onproduct import __version__
+from onproduct.domain.categories import CATEGORIES
+from onproduct.domain.items import ItemFields, ValidationError
+from onproduct.domain.ranking import BACKLOG
+from onproduct.storage.errors import StorageError
+from onproduct.storage.planfile import PLAN_SUFFIX, create_plan, open_plan, save_copy
+from onproduct.storage.seeding import first_sprint, write_sample
+from onproduct.ui.board import BoardWidget
+from onproduct.ui.dialogs import ItemDialog, SprintDialog
+from onproduct.ui.document import PlanDocument
+from onproduct.ui.icons import icon
+from onproduct.ui.settings import Settings
+
+SAMPLE_PLAN_NAME = "Sample plan"
+FILE_FILTER = f"Onproduct plans (*{PLAN_SUFFIX});;All files (*)"
+
+ABOUT_TEXT = f"""<h3>Onproduct {__version__}</h3>
+<p>A planner that keeps one question in view every sprint: how much of the team's time
+makes the product better, and how much goes into keeping it running by hand?</p>
+<p>Work falls into five kinds. <b>Product improvement</b> and <b>ops automation</b> are
+on-product work: they add value for customers or remove a manual chore for good.
+<b>Technical debt</b> is development too, but it pays down the team's own burden.
+<b>Product operations</b> (manual work done for customers) and <b>development
+operations</b> (manual work caused by debt) keep things running without improving them.</p>
+<p>The on-product index is the share of development work that is on-product. Early
+companies keep it high to learn what customers want; later ones lower it to make the
+product sustainable. A product whose revenue does not need manual hours scales, so
+automating product operations comes first.</p>
+<p>Every change is saved to the plan file the moment you make it.</p>"""
+
+
+class MainWindow(QMainWindow):
+    """One window showing one plan at a time."""
+
+    def __init__(self, settings: Settings, data_dir: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._settings = settings
+        self._data_dir = data_dir
+        self._document: PlanDocument | None = None
+        self.undo_group = QUndoGroup(self)
+        self.board = BoardWidget(self)
+        self.setCentralWidget(self.board)
+        self.plan_label = QLabel()
+        self.statusBar().addPermanentWidget(self.plan_label)
+        self._build_actions()
+        self._build_menus()
+        self.board.selectionChanged.connect(self._update_actions)
+        self.board.sprintChanged.connect(self._update_actions)
+        for view in self.board.views():
+            view.activated.connect(lambda _index: self.edit_selected_item())
+        self._update_title()
+        self._update_actions()
+        self.resize(self.fontMetrics().averageCharWidth() * 190, self.fontMetrics().height() * 44)
+
+    # ------------------------------------------------------------------ actions
+
+    def _action(
+        self,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        icon_name: str | None = None,
+        tip: str | None = None,
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if icon_name is not None:
+            action.setIcon(icon(icon_name))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        a = self._action
+        self.new_plan_action = a(
+            "&New Plan…",
+            self.ask_new_plan,
+            "Ctrl+Shift+N",
+            "document-new",
+            "Start an empty plan file",
+        )
+        self.open_action = a(
+            "&Open…", self.ask_open_plan, QKeySequence.StandardKey.Open, "document-open"
+        )
+        self.save_as_action = a(
+            "Save &As…",
+            self.ask_save_as,
+            QKeySequence.StandardKey.SaveAs,
+            "document-save-as",
+            "Copy the plan to another file and go on working there",
+        )
+        self.quit_action = a("&Quit", self.close, QKeySequence.StandardKey.Quit, "application-exit")
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+
+        self.undo_action = self.undo_group.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_action.setIcon(icon("edit-undo"))
+        self.redo_action = self.undo_group.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Redo))
+        self.redo_action.setIcon(icon("edit-redo"))
+        self.addActions([self.undo_action, self.redo_action])
+
+        self.new_item_action = a(
+            "New &Item…",
+            self.ask_new_item,
+            QKeySequence.StandardKey.New,
+            "list-add",
+            "Add an item to the backlog, or to the lane you are in",
+        )
+        self.edit_item_action = a(
+            "&Edit Item…", self.edit_selected_item, "F2", "document-properties"
+        )
+        self.delete_action = a(
+            "&Delete",
+            self.delete_selected_items,
+            QKeySequence.StandardKey.Delete,
+            "edit-delete",
+            "Delete the selected items (Undo brings them back)",
+        )
+        self.filter_action = a("&Filter…", self.focus_filter, QKeySequence.StandardKey.Find)
+
+        self.new_sprint_action = a("&New Sprint…", self.ask_new_sprint, "Ctrl+Alt+N")
+        self.edit_sprint_action = a("&Edit Sprint…", self.ask_edit_sprint)
+        self.delete_sprint_action = a(
+            "&Delete Sprint",
+            self.delete_current_sprint,
+            None,
+            None,
+            "Delete the sprint; its items go back to the backlog (Undo restores it)",
+        )
+        self.previous_sprint_action = a(
+            "&Previous Sprint", lambda: self.board.step_sprint(-1), "Ctrl+PgUp", "go-previous"
+        )
+        self.next_sprint_action = a(
+            "Ne&xt Sprint", lambda: self.board.step_sprint(+1), "Ctrl+PgDown", "go-next"
+        )
+
+        self.lane_actions = []
+        for number, cat in enumerate(CATEGORIES, start=1):
+            action = a(
+                f"Move to &{number} {cat.name}",
+                lambda key=cat.key: self.board.move_selection_to_lane(key),
+                f"Ctrl+{number}",
+                None,
+                f"Move the selected items into the {cat.name} lane of the sprint",
+            )
+            self.lane_actions.append(action)
+        self.to_backlog_action = a(
+            "Move to &Backlog", lambda: self.board.move_selection(BACKLOG), "Ctrl+0"
+        )
+        self.plan_action = a(
+            "&Plan into Sprint",
+            self.board.plan_selection_into_sprint,
+            "Ctrl+Shift+P",
+            None,
+            "Move the selected items into the sprint, each in the lane of its category",
+        )
+        self.up_action = a("Move &Up", lambda: self.board.shift_selection(-1), "Alt+Up", "go-up")
+        self.down_action = a(
+            "Move Do&wn", lambda: self.board.shift_selection(+1), "Alt+Down", "go-down"
+        )
+        self.top_action = a(
+            "Move to &Top", lambda: self.board.move_selection_to_edge(True), "Alt+Home", "go-top"
+        )
+        self.bottom_action = a(
+            "Move to Botto&m",
+            lambda: self.board.move_selection_to_edge(False),
+            "Alt+End",
+            "go-bottom",
+        )
+        self.go_actions = [a("Go to &Backlog", lambda: self.board.focus_list(0), "Alt+0")]
+        for number, cat in enumerate(CATEGORIES, start=1):
+            self.go_actions.append(
+                a(
+                    f"Go to &{number} {cat.name}",
+                    lambda n=number: self.board.focus_list(n),
+                    f"Alt+{number}",
+                )
+            )
+        self.about_action = a("&About Onproduct", self.show_about, None, "help-about")
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+
+        self.board.set_context_actions(
+            [
+                self.edit_item_action,
+                self.delete_action,
+                _separator(self),
+                *self.lane_actions,
+                self.to_backlog_action,
+                self.plan_action,
+                _separator(self),
+                self.up_action,
+                self.down_action,
+            ]
+        )
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addActions([self.new_plan_action, self.open_action])
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addAction(self.save_as_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addActions([self.undo_action, self.redo_action])
+        edit_menu.addSeparator()
+        edit_menu.addActions([self.new_item_action, self.edit_item_action, self.delete_action])
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.filter_action)
+
+        sprint_menu = bar.addMenu("&Sprint")
+        sprint_menu.addActions(
+            [self.new_sprint_action, self.edit_sprint_action, self.delete_sprint_action]
+        )
+        sprint_menu.addSeparator()
+        sprint_menu.addActions([self.previous_sprint_action, self.next_sprint_action])
+
+        board_menu = bar.addMenu("&Board")
+        board_menu.addActions(self.lane_actions)
+        board_menu.addActions([self.to_backlog_action, self.plan_action])
+        board_menu.addSeparator()
+        board_menu.addActions(
+            [self.up_action, self.down_action, self.top_action, self.bottom_action]
+        )
+        board_menu.addSeparator()
+        go_menu = board_menu.addMenu("&Go To")
+        go_menu.addActions(self.go_actions)
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.about_action)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self._settings.recent_plans()
+        for number, path in enumerate(recent, start=1):
+            action = self.recent_menu.addAction(f"&{number} {path.name}")
+            action.setToolTip(str(path))
+            action.setStatusTip(str(path))
+            action.triggered.connect(lambda _checked=False, p=path: self.open_plan(p))
+        if not recent:
+            self.recent_menu.addAction("No recent plans").setEnabled(False)
+        self.recent_menu.addSeparator()
+        clear = self.recent_menu.addAction("&Clear Menu")
+        clear.setEnabled(bool(recent))
+        clear.triggered.connect(self._settings.clear_recent)
+
+    def _update_actions(self) -> None:
+        has_plan = self._document is not None
+        ids = self.board.selected_ids() if has_plan else []
+        bucket = self.board.active_bucket()
+        sprint = self.board.current_sprint_id() is not None
+        for action in (self.save_as_action, self.new_item_action, self.new_sprint_action):
+            action.setEnabled(has_plan)
+        for action in (self.edit_sprint_action, self.delete_sprint_action):
+            action.setEnabled(has_plan and sprint)
+        self.edit_item_action.setEnabled(len(ids) == 1)
+        self.delete_action.setEnabled(bool(ids))
+        for action in (*self.lane_actions, self.plan_action):
+            action.setEnabled(bool(ids) and sprint)
+        self.to_backlog_action.setEnabled(
+            bool(ids) and bucket is not None and not bucket.is_backlog
+        )
+        for action in (self.up_action, self.down_action, self.top_action, self.bottom_action):
+            action.setEnabled(bool(ids))
+
+    # -------------------------------------------------------------- plan files
+
+    @property
+    def document(self) -> PlanDocument | None:
+        return self._document
+
+    def open_plan(self, path: Path | str) -> bool:
+        """Show the plan at `path`; on failure say why and keep the current plan."""
+        path = Path(path).absolute()
+        if self._document is not None and path == self._document.plan.path.absolute():
+            return True
+        try:
+            plan = open_plan(path)
+        except StorageError as error:
+            self._warn("Cannot open plan", str(error))
+            if not path.exists():
+                self._settings.remove_recent(path)
+            return False
+        try:
+            document = PlanDocument(plan, self)
+        except StorageError as error:
+            plan.close()
+            self._warn("Cannot open plan", str(error))
+            return False
+        self._show_document(document)
+        self._remember(path)
+        if plan.upgrade is not None:
+            QMessageBox.information(
+                self,
+                "Plan upgraded",
+                f"{path.name} was saved by an older version of Onproduct and has been"
+                f" upgraded. A copy of the file as it was is kept at:\n{plan.upgrade.backup}",
+            )
+        return True
+
+    def _show_document(self, document: PlanDocument) -> None:
+        old = self._document
+        self._document = document
+        self.undo_group.addStack(document.undo_stack)
+        self.undo_group.setActiveStack(document.undo_stack)
+        document.errorOccurred.connect(lambda message: self._warn("Change not saved", message))
+        document.undo_stack.indexChanged.connect(self._update_actions)
+        self.board.set_document(document)
+        if old is not None:
+            self.undo_group.removeStack(old.undo_stack)
+            old.close()
+            old.deleteLater()
+        self._update_title()
+        self._update_actions()
+
+    def _remember(self, path: Path) -> None:
+        self._settings.add_recent(path)
+        self._settings.set_last_plan(path)
+
+    def _update_title(self) -> None:
+        if self._document is None:
+            self.setWindowTitle("Onproduct")
+            self.plan_label.setText("")
+            return
+        plan = self._document.plan
+        self.setWindowTitle(f"{plan.name} — Onproduct")
+        self.plan_label.setText(str(plan.path))
+
+    def open_initial(self, requested: Path | None, today: date | None = None) -> bool:
+        """Open the plan to start with: the one asked for, the last one, or the sample."""
+        if requested is not None:
+            requested = requested.absolute()
+            if not requested.exists() and self.new_plan(requested):
+                return True
+            if requested.exists() and self.open_plan(requested):
+                return True
+        last = self._settings.last_plan()
+        if last is not None and last.exists() and self.open_plan(last):
+            return True
+        return self.open_sample(today or date.today())
+
+    def open_sample(self, today: date) -> bool:
+        """Open the sample plan in the data folder, creating it the first time."""
+        self._data_dir.mkdir(parents=True, exist_ok=True)
+        path = self._data_dir / f"{SAMPLE_PLAN_NAME}{PLAN_SUFFIX}"
+        if path.exists() and self.open_plan(path):
+            return True
+        number = 2
+        while path.exists():  # the sample was refused: never overwrite it, make another
+            path = self._data_dir / f"{SAMPLE_PLAN_NAME} {number}{PLAN_SUFFIX}"
+            number += 1
+        try:
+            create_plan(path, lambda plan: write_sample(plan, today))
+        except StorageError as error:
+            self._warn("Cannot create the sample plan", str(error))
+            return False
+        return self.open_plan(path)
+
+    def new_plan(self, path: Path) -> bool:
+        """Create an empty plan (with one sprint to start from) and show it."""
+        path = path.absolute()
+        if self._document is not None and path == self._document.plan.path.absolute():
+            self._warn("Cannot create plan", f"{path.name} is the plan you have open.")
+            return False
+        try:
+            create_plan(path, lambda plan: first_sprint(plan, date.today()), replace=True)
+        except StorageError as error:
+            self._warn("Cannot create plan", str(error))
+            return False
+        return self.open_plan(path)
+
+    def save_as(self, path: Path) -> bool:
+        """Copy the plan to `path` and go on working there, undo history included."""
+        document = self._document
+        if document is None:
+            return False
+        path = path.absolute()
+        if path == document.plan.path.absolute():
+            return True
+        try:
+            save_copy(document.plan, path)
+            document.retarget(open_plan(path))
+        except StorageError as error:
+            self._warn("Cannot save plan", str(error))
+            return False
+        self._remember(path)
+        self._update_title()
+        self.statusBar().showMessage(f"Saved as {path}", 5000)
+        return True
+
+    def _plan_dir(self) -> str:
+        if self._document is not None:
+            return str(self._document.plan.path.parent)
+        return str(self._data_dir)
+
+    def ask_new_plan(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "New Plan", str(Path(self._plan_dir()) / f"New plan{PLAN_SUFFIX}"), FILE_FILTER
+        )
+        if path:
+            self.new_plan(_with_suffix(path))
+
+    def ask_open_plan(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open Plan", self._plan_dir(), FILE_FILTER)
+        if path:
+            self.open_plan(Path(path))
+
+    def ask_save_as(self) -> None:
+        if self._document is None:
+            return
+        suggestion = str(
+            self._document.plan.path.with_name(f"{self._document.plan.name} copy{PLAN_SUFFIX}")
+        )
+        path, _ = QFileDialog.getSaveFileName(self, "Save Plan As", suggestion, FILE_FILTER)
+        if path:
+            self.save_as(_with_suffix(path))
+
+    # -------------------------------------------------------------- item editing
+
+    def ask_new_item(self) -> None:
+        document = self._document
+        if document is None:
+            return
+        bucket = self.board.active_bucket() or BACKLOG
+        category = bucket.category or "feature"
+        fields, accepted = ItemDialog.get_fields(
+            self,
+            ItemFields(title="", category=category),
+            title="New Item",
+            known_labels=document.items.labels(),
+            check=lambda f: document.check_item(f, None),
+            unit=self.board.unit,
+        )
+        if accepted and fields is not None:
+            item_id = self._attempt(lambda: document.add_item(fields, bucket))
+            if isinstance(item_id, int):
+                self.board.select_items([item_id])
+
+    def edit_selected_item(self) -> None:
+        document = self._document
+        ids = self.board.selected_ids()
+        if document is None or len(ids) != 1:
+            return
+        item = document.items.item(ids[0])
+        fields, accepted = ItemDialog.get_fields(
+            self,
+            item.editable,
+            title="Edit Item",
+            known_labels=document.items.labels(),
+            check=lambda f: document.check_item(f, item.id),
+            unit=self.board.unit,
+        )
+        if accepted and fields is not None:
+            self._attempt(lambda: document.edit_item(item.id, fields))
+            self.board.select_items([item.id])
+
+    def delete_selected_items(self) -> None:
+        if self._document is not None:
+            count = len(self.board.selected_ids())
+            if self._document.delete_items(self.board.selected_ids()):
+                noun = "item" if count == 1 else "items"
+                self.statusBar().showMessage(
+                    f"Deleted {count} {noun}. Undo brings them back.", 5000
+                )
+
+    def focus_filter(self) -> None:
+        self.board.filter_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.board.filter_box.selectAll()
+
+    # ------------------------------------------------------------- sprint editing
+
+    def ask_new_sprint(self) -> None:
+        document = self._document
+        if document is None:
+            return
+        fields, accepted = SprintDialog.get_fields(
+            self,
+            document.sprints.next_defaults(date.today()),
+            title="New Sprint",
+            check=lambda f: document.check_sprint(f, None),
+            unit=self.board.unit,
+        )
+        if accepted and fields is not None:
+            sprint_id = self._attempt(lambda: document.add_sprint(fields))
+            if isinstance(sprint_id, int):
+                self.board.set_current_sprint(sprint_id)
+
+    def ask_edit_sprint(self) -> None:
+        document = self._document
+        sprint = self.board.current_sprint()
+        if document is None or sprint is None:
+            return
+        fields, accepted = SprintDialog.get_fields(
+            self,
+            sprint.editable,
+            title="Edit Sprint",
+            check=lambda f: document.check_sprint(f, sprint.id),
+            unit=self.board.unit,
+        )
+        if accepted and fields is not None:
+            self._attempt(lambda: document.edit_sprint(sprint.id, fields))
+
+    def delete_current_sprint(self) -> None:
+        sprint = self.board.current_sprint()
+        if self._document is not None and sprint is not None:
+            self._document.delete_sprint(sprint.id)
+            self.statusBar().showMessage(
+                f"Deleted {sprint.name}; its items are back in the backlog. Undo restores it.", 5000
+            )
+
+    # -------------------------------------------------------------------- misc
+
+    def _attempt(self, change: Callable[[], object]) -> object:
+        """Run a change the dialogs already checked; a late refusal is still shown."""
+        try:
+            return change()
+        except ValidationError as error:
+            self._warn("Change not made", str(error))
+            return None
+
+    def _warn(self, title: str, message: str) -> None:
+        QMessageBox.warning(self, title, message)
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, "About Onproduct", ABOUT_TEXT)
+
+    def restore_state(self) -> None:
+        geometry = self._settings.value("window/geometry")
+        if not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        state = self._settings.value("window/state")
+        if not state.isEmpty():
+            self.restoreState(state)
+        splitter = self._settings.value("board/splitter")
+        if not splitter.isEmpty():
+            self.board.splitter.restoreState(splitter)
+
+    def save_state(self) -> None:
+        self._settings.set_value("window/geometry", self.saveGeometry())
+        self._settings.set_value("window/state", self.saveState())
+        self._settings.set_value("board/splitter", self.board.splitter.saveState())
+        self._settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # Every change is already in the plan file: closing never asks to save.
+        self.save_state()
+        if self._document is not None:
+            self._document.close()
+        event.accept()
+
+
+def _separator(parent: QWidget) -> QAction:
+    action = QAction(parent)
+    action.setSeparator(True)
+    return action
+
+
+def _with_suffix(path: str) -> Path:
+    result = Path(path)
+    return result if result.suffix else result.with_suffix(PLAN_SUFFIX)

@@ -1,0 +1,64 @@
+"""The app's own settings (window, recent plans): one typed table of keys and defaults.
+
+Plan settings (stage, target, basis) live in the plan file, not here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings
+
+MAX_RECENT = 8
+
+# key: (type QSettings should return, default)
+DEFAULTS: dict[str, tuple[type, Any]] = {
+    "window/geometry": (QByteArray, QByteArray()),
+    "window/state": (QByteArray, QByteArray()),
+    "board/splitter": (QByteArray, QByteArray()),
+    "plans/last": (str, ""),
+    "plans/recent": (list, []),
+}
+
+
+class Settings:
+    """Typed access to a QSettings store; tests hand in one that lives in a temp folder."""
+
+    def __init__(self, store: QSettings) -> None:
+        self._store = store
+
+    def value(self, key: str) -> Any:
+        kind, default = DEFAULTS[key]
+        value = self._store.value(key, default, type=kind)
+        return default if value is None else value
+
+    def set_value(self, key: str, value: Any) -> None:
+        if key not in DEFAULTS:
+            raise KeyError(key)
+        self._store.setValue(key, value)
+
+    def sync(self) -> None:
+        self._store.sync()
+
+    def last_plan(self) -> Path | None:
+        text = self.value("plans/last")
+        return Path(text) if text else None
+
+    def set_last_plan(self, path: Path) -> None:
+        self.set_value("plans/last", str(path))
+
+    def recent_plans(self) -> list[Path]:
+        return [Path(p) for p in self.value("plans/recent") if p]
+
+    def add_recent(self, path: Path) -> None:
+        text = str(path)
+        recent = [text, *(p for p in self.value("plans/recent") if p != text)]
+        self.set_value("plans/recent", recent[:MAX_RECENT])
+
+    def remove_recent(self, path: Path) -> None:
+        text = str(path)
+        self.set_value("plans/recent", [p for p in self.value("plans/recent") if p != text])
+
+    def clear_recent(self) -> None:
+        self.set_value("plans/recent", [])
