@@ -55,7 +55,7 @@ def read_header(path: Path) -> Header:
     if not raw:
         raise PlanFileError(f"{name} is empty, so it is not an Onproduct plan.")
     if len(raw) < HEADER_SIZE or not raw.startswith(SQLITE_MAGIC):
-        raise PlanFileError(f"{name} is not an Onproduct plan (it is not a plan database).")
+        raise PlanFileError(f"{name} is not an Onproduct plan file.")
 
     (page_size,) = struct.unpack_from(">H", raw, 16)
     page_size = 65536 if page_size == 1 else page_size

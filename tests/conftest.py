@@ -1,0 +1,69 @@
+"""Shared fixtures: off-screen Qt, plan files and windows that live in tmp_path."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+# Before anything imports Qt: no screen is needed, and nothing may touch the real home.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+_HOME = Path(tempfile.mkdtemp(prefix="onproduct-tests-home-"))
+for _name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+    os.environ[_name] = str(_HOME / _name.lower())
+
+import pytest  # noqa: E402
+
+from onproduct.storage.planfile import create_plan, open_plan  # noqa: E402
+from onproduct.storage.plan import Plan  # noqa: E402
+from onproduct.storage.seeding import write_sample  # noqa: E402
+
+
+@pytest.fixture
+def sample_path(tmp_path: Path) -> Path:
+    """A plan file holding the sample plan, its current sprint around today."""
+    path = tmp_path / "sample.onproduct"
+    create_plan(path, lambda plan: write_sample(plan, date.today()))
+    return path
+
+
+@pytest.fixture
+def sample_plan(sample_path: Path) -> Iterator[Plan]:
+    plan = open_plan(sample_path)
+    yield plan
+    plan.close()
+
+
+@pytest.fixture
+def document(qtbot, sample_path: Path):  # noqa: ANN001, ANN201 - qtbot comes from pytest-qt
+    from onproduct.ui.document import PlanDocument
+
+    doc = PlanDocument(open_plan(sample_path))
+    yield doc
+    doc.close()
+
+
+@pytest.fixture
+def settings(tmp_path: Path):  # noqa: ANN201
+    from PySide6.QtCore import QSettings
+
+    from onproduct.ui.settings import Settings
+
+    return Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path, settings, sample_path: Path):  # noqa: ANN001, ANN201
+    """The main window showing the sample plan, 1400x860, shown off screen."""
+    from onproduct.ui.main_window import MainWindow
+
+    win = MainWindow(settings, tmp_path / "data")
+    qtbot.addWidget(win)
+    win.resize(1400, 860)
+    win.show()
+    assert win.open_plan(sample_path)
+    qtbot.waitExposed(win)
+    yield win
+    win.close()

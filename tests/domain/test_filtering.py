@@ -1,0 +1,47 @@
+"""The board filter: words anywhere, #labels by prefix, every term must match."""
+
+from __future__ import annotations
+
+from onproduct.domain.filtering import ItemFilter, search_key
+from onproduct.domain.items import Item
+
+ITEM = Item(
+    id=1,
+    title="Automatic VAT rules",
+    category="automation",
+    description="Removes hand corrections.",
+    labels=("Tax", "billing"),
+    external_key="LED-142",
+)
+
+
+def matches(text: str) -> bool:
+    return ItemFilter.parse(text).matches(search_key(ITEM))
+
+
+def test_words_match_title_key_description_and_labels_ignoring_case() -> None:
+    assert matches("vat")
+    assert matches("led-142")
+    assert matches("HAND corrections")
+    assert matches("billing")
+    assert not matches("invoice")
+
+
+def test_every_term_must_match() -> None:
+    assert matches("vat rules")
+    assert not matches("vat invoice")
+
+
+def test_label_terms_match_label_prefixes_only() -> None:
+    assert matches("#bill")
+    assert matches("label:tax")
+    assert not matches("#vat")  # in the title, but not a label
+    assert matches("#tax #billing vat")
+    assert not matches("#tax #security")
+
+
+def test_an_empty_filter_matches_everything() -> None:
+    for text in ("", "   ", "#", "label:"):
+        item_filter = ItemFilter.parse(text)
+        assert item_filter.is_empty
+        assert item_filter.matches(search_key(ITEM))

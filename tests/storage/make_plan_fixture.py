@@ -1,0 +1,33 @@
+"""Write the sample plan in an older plan format, for the migration tests.
+
+Run when a new format is released, with the version that is now the previous one:
+    python tests/storage/make_plan_fixture.py 2
+writes tests/storage/plans/format-2.onproduct. Migration steps are never edited
+once released, so the file stays what that release wrote.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+from onproduct.storage.planfile import create_plan
+from onproduct.storage.seeding import write_sample
+
+FIXTURE_DAY = date(2026, 11, 24)
+
+
+def fixture_path(version: int) -> Path:
+    return Path(__file__).parent / "plans" / f"format-{version}.onproduct"
+
+
+def main(version: int) -> None:
+    path = fixture_path(version)
+    path.unlink(missing_ok=True)
+    create_plan(path, lambda plan: write_sample(plan, FIXTURE_DAY), up_to=version)
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]))
