@@ -16,8 +16,8 @@ for _name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
 
 import pytest  # noqa: E402
 
-from onproduct.storage.planfile import create_plan, open_plan  # noqa: E402
 from onproduct.storage.plan import Plan  # noqa: E402
+from onproduct.storage.planfile import create_plan, open_plan  # noqa: E402
 from onproduct.storage.seeding import write_sample  # noqa: E402
 
 
@@ -37,7 +37,7 @@ def sample_plan(sample_path: Path) -> Iterator[Plan]:
 
 
 @pytest.fixture
-def document(qtbot, sample_path: Path):  # noqa: ANN001, ANN201 - qtbot comes from pytest-qt
+def document(qtbot, sample_path: Path):
     from onproduct.ui.document import PlanDocument
 
     doc = PlanDocument(open_plan(sample_path))
@@ -46,7 +46,7 @@ def document(qtbot, sample_path: Path):  # noqa: ANN001, ANN201 - qtbot comes fr
 
 
 @pytest.fixture
-def settings(tmp_path: Path):  # noqa: ANN201
+def settings(tmp_path: Path):
     from PySide6.QtCore import QSettings
 
     from onproduct.ui.settings import Settings
@@ -55,7 +55,7 @@ def settings(tmp_path: Path):  # noqa: ANN201
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path, settings, sample_path: Path):  # noqa: ANN001, ANN201
+def window(qtbot, tmp_path: Path, settings, sample_path: Path):
     """The main window showing the sample plan, 1400x860, shown off screen."""
     from onproduct.ui.main_window import MainWindow
 

@@ -20,7 +20,10 @@ def test_the_current_sprint_contains_today_with_past_sprints_behind_it() -> None
     assert any(s.start > TODAY for s in plan.sprints)
     starts = [s.start for s in plan.sprints]
     assert starts == sorted(starts)
-    assert all(later.start > earlier.end for earlier, later in zip(plan.sprints, plan.sprints[1:]))
+    assert all(
+        later.start > earlier.end
+        for earlier, later in zip(plan.sprints, plan.sprints[1:], strict=False)
+    )
 
 
 def test_it_uses_all_five_categories_in_sprints_and_in_the_backlog() -> None:
@@ -50,9 +53,10 @@ def test_product_operations_rise_then_fall_as_automation_lands() -> None:
     plan = sample_plan(TODAY)
     hours = [0.0] * PAST_SPRINTS
     for entry in plan.items:
-        if entry.fields.category == "product_ops" and entry.sprint is not None:
-            if entry.sprint < PAST_SPRINTS:
-                hours[entry.sprint] += entry.fields.actual or 0.0
+        past = entry.sprint is not None and entry.sprint < PAST_SPRINTS
+        if entry.fields.category == "product_ops" and past:
+            assert entry.sprint is not None
+            hours[entry.sprint] += entry.fields.actual or 0.0
     peak = hours.index(max(hours))
     assert 0 < peak < PAST_SPRINTS - 1
     assert hours[-1] < hours[peak]

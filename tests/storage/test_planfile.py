@@ -34,7 +34,7 @@ from .make_plan_fixture import FIXTURE_DAY, fixture_path
 def test_a_new_plan_reopens_with_everything_in_it(tmp_path: Path) -> None:
     path = tmp_path / "p.onproduct"
 
-    def fill(plan) -> None:  # noqa: ANN001
+    def fill(plan) -> None:
         sprint = plan.add_sprint(SprintFields("S1", date(2026, 1, 5), date(2026, 1, 18), 80.0))
         plan.add_item(
             ItemFields("Export", "feature", "why", 5.0, 6.5, "done", ("b", "a"), "K-1"),
@@ -72,7 +72,7 @@ def test_a_plan_file_is_a_wal_database_with_our_id_and_version(sample_path: Path
         connection.close()
 
 
-def test_an_open_plan_enforces_foreign_keys(sample_plan) -> None:  # noqa: ANN001
+def test_an_open_plan_enforces_foreign_keys(sample_plan) -> None:
     assert sample_plan.raw_connection().execute("PRAGMA foreign_keys").fetchone()[0] == 1
     # A sprint that still has items cannot disappear under them.
     with pytest.raises(StorageError, match="not saved"):
@@ -80,7 +80,7 @@ def test_an_open_plan_enforces_foreign_keys(sample_plan) -> None:  # noqa: ANN00
     assert len(sample_plan.sprints()) == 6
 
 
-def test_every_write_is_on_disk_when_the_call_returns(sample_plan) -> None:  # noqa: ANN001
+def test_every_write_is_on_disk_when_the_call_returns(sample_plan) -> None:
     sample_plan.add_item(ItemFields("Seen by others", "feature"), None, 99.0)
     other = sqlite3.connect(sample_plan.path)
     try:
@@ -101,7 +101,7 @@ def test_creating_never_overwrites_an_existing_file(tmp_path: Path) -> None:
 def test_a_failed_creation_leaves_nothing_behind(tmp_path: Path) -> None:
     path = tmp_path / "new.onproduct"
 
-    def fail(plan) -> None:  # noqa: ANN001
+    def fail(plan) -> None:
         plan.add_item(ItemFields("one", "feature"), None, 1.0)
         raise StorageError("disk gone")
 
@@ -230,14 +230,14 @@ def test_a_failed_upgrade_leaves_the_plan_at_its_old_format(
     shutil.copyfile(fixture_path(1), path)
     original = dump(path)
 
-    def broken(cur) -> None:  # noqa: ANN001
+    def broken(cur) -> None:
         cur.execute("CREATE TABLE half_done (x)")
         raise sqlite3.OperationalError("no space left")
 
     steps = (*migrations.STEPS, migrations.Step(SCHEMA_VERSION + 1, "broken", broken))
     monkeypatch.setattr(migrations, "STEPS", steps)
     monkeypatch.setattr(planfile, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
-    with pytest.raises(PlanFileError, match="could not be upgraded.*backup"):
+    with pytest.raises(PlanFileError, match=r"could not be upgraded.*backup"):
         open_plan(path)
     # Steps that succeeded stay; the broken one left nothing; the backup is the original.
     assert inspect(path) == SCHEMA_VERSION
@@ -251,7 +251,7 @@ def test_a_failed_upgrade_leaves_the_plan_at_its_old_format(
 
 def test_save_as_copies_everything_including_what_is_still_in_the_log(
     sample_plan,
-    tmp_path: Path,  # noqa: ANN001
+    tmp_path: Path,
 ) -> None:
     sample_plan.add_item(ItemFields("Only in the WAL so far", "feature"), None, 500.0)
     target = tmp_path / "copy.onproduct"
@@ -261,7 +261,7 @@ def test_save_as_copies_everything_including_what_is_still_in_the_log(
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
-def test_save_as_replaces_an_existing_file_completely(sample_plan, tmp_path: Path) -> None:  # noqa: ANN001
+def test_save_as_replaces_an_existing_file_completely(sample_plan, tmp_path: Path) -> None:
     target = tmp_path / "old.onproduct"
     create_plan(target, lambda plan: plan.add_item(ItemFields("old", "feature"), None, 1.0))
     save_copy(sample_plan, target)

@@ -98,7 +98,7 @@ def test_the_filter_narrows_every_list_and_follows_edits(
     assert titles(document, lists["feature"]) == ["Invoice numbering per country"]
     assert titles(document, lists["tech_debt"]) == []
     assert all(
-        "tax" in [l.lower() for l in document.items.item(i).labels]
+        "tax" in [label.lower() for label in document.items.item(i).labels]
         for m in lists.values()
         for i in m.ids()
     )
@@ -115,7 +115,7 @@ def test_the_filter_narrows_every_list_and_follows_edits(
 def test_an_edit_in_place_keeps_the_row_and_repaints_it(
     qtbot,
     document: PlanDocument,
-    sprint_id: int,  # noqa: ANN001
+    sprint_id: int,
 ) -> None:
     lane = board_lists(document, sprint_id)["feature"]
     first = lane.id_at(0)
