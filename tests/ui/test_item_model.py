@@ -73,8 +73,8 @@ def test_roles_give_the_delegate_and_accessibility_what_they_need(
     assert index.data(ItemRole.SPRINT_ID) == sprint_id
     assert "Ops automation" in index.data(Qt.ItemDataRole.ToolTipRole)
     assert index.data(Qt.ItemDataRole.AccessibleTextRole).startswith(item.title)
-    source = lane.mapToSource(index)
-    assert lane.mapFromSource(source) == index
+    source = lane.to_source(index)
+    assert lane.from_source(source) == index
     assert document.items.data(source, ItemRole.ID) == item.id
 
 

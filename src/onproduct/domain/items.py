@@ -44,7 +44,9 @@ class ItemFields:
 ITEM_FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in fields(ItemFields))
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: building a frozen dataclass costs three times as much, and a plan loads
+# 100,000 of them. Treat items as values all the same: change them with replace().
+@dataclass(slots=True)
 class Item:
     """An item as stored: its fields plus identity and place on the board."""
 

@@ -115,33 +115,28 @@ class Plan:
     # ----------------------------------------------------------------- reading
 
     def items(self) -> list[Item]:
-        """Every item of the plan, with its labels, in rank order."""
+        """Every item of the plan, with its labels, in no particular order.
+
+        This is what opening a plan waits for, so it reads plain rows (no peewee
+        objects, no ORDER BY: the board sorts its lists itself).
+        """
         try:
             labels: dict[int, list[str]] = {}
             for item_id, label in self._db.execute_sql(
                 "SELECT item_id, label FROM item_label ORDER BY item_id, position"
             ):
                 labels.setdefault(item_id, []).append(label)
-            rows = self._db.execute_sql(
-                f"SELECT {', '.join(_ITEM_COLUMNS)} FROM item ORDER BY rank, id"
-            ).fetchall()
+            rows = self._db.execute_sql(f"SELECT {', '.join(_ITEM_COLUMNS)} FROM item").fetchall()
         except DATABASE_ERRORS as error:
             raise StorageError(f"The plan's items could not be read: {error}.") from error
         no_labels: tuple[str, ...] = ()
+        # Positional, in the field order of Item; labels sit between status and key.
         return [
             Item(
-                id=row[0],
-                title=row[1],
-                category=row[2],
-                description=row[3],
-                estimate=row[4],
-                actual=row[5],
-                status=row[6],
-                labels=tuple(labels[row[0]]) if row[0] in labels else no_labels,
-                external_key=row[7],
-                sprint_id=row[8],
-                rank=row[9],
-            )
+                row[0], row[1], row[2], row[3], row[4], row[5], row[6],
+                tuple(labels[row[0]]) if row[0] in labels else no_labels,
+                row[7], row[8], row[9],
+            )  # fmt: skip
             for row in rows
         ]
 

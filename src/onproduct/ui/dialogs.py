@@ -94,7 +94,7 @@ class _Form(QDialog, Generic[T]):
 
     @property
     def error_text(self) -> str:
-        return self.error.text() if self.error.isVisible() else ""
+        return "" if self.error.isHidden() else self.error.text()
 
     def read_fields(self) -> T:
         raise NotImplementedError

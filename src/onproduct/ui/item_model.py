@@ -135,18 +135,31 @@ class PlanItemModel(QAbstractListModel):
         self._load(items)
 
     def _load(self, items: Iterable[Item]) -> None:
+        # The one pass over every item when a plan opens, so it avoids per-item calls.
         self._items = sorted(items, key=_order)
         self._row = {item.id: row for row, item in enumerate(self._items)}
-        self._place = {}
-        self._buckets = {}
-        self._totals = {}
         self._search = {}
-        # Items are in rank order, so appending keeps every bucket sorted.
+        place: dict[int, Bucket] = {}
+        buckets: dict[Bucket, list[int]] = {}
+        totals: dict[Bucket, _RunningTotals] = {}
+        canonical: dict[tuple[int | None, str | None], Bucket] = {}
         for item in self._items:
-            place = _bucket_of(item)
-            self._place[item.id] = place
-            self._buckets.setdefault(place, []).append(item.id)
-            self._totals_for(place).add(item, +1)
+            key = BACKLOG if item.sprint_id is None else (item.sprint_id, item.category)
+            bucket = canonical.get(key)
+            if bucket is None:
+                bucket = canonical[key] = Bucket(*key)
+                buckets[bucket] = []
+                totals[bucket] = _RunningTotals()
+            place[item.id] = bucket
+            # Items are in rank order, so appending keeps every bucket sorted.
+            buckets[bucket].append(item.id)
+            running = totals[bucket]
+            running.count += 1
+            if item.estimate is None:
+                running.unestimated += 1
+            else:
+                running.effort += item.estimate
+        self._place, self._buckets, self._totals = place, buckets, totals
 
     def _totals_for(self, bucket: Bucket) -> _RunningTotals:
         totals = self._totals.get(bucket)
