@@ -133,10 +133,18 @@ class Plan:
         # Positional, in the field order of Item; labels sit between status and key.
         return [
             Item(
-                row[0], row[1], row[2], row[3], row[4], row[5], row[6],
+                row[0],
+                row[1],
+                row[2],
+                row[3],
+                row[4],
+                row[5],
+                row[6],
                 tuple(labels[row[0]]) if row[0] in labels else no_labels,
-                row[7], row[8], row[9],
-            )  # fmt: skip
+                row[7],
+                row[8],
+                row[9],
+            )
             for row in rows
         ]
 
