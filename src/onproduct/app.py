@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from onproduct import __version__
+from onproduct import version
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
@@ -40,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
     if args.version:
-        print(f"onproduct {__version__}")
+        print(f"onproduct {version()}")
         return 0
     if args.self_test:
         from onproduct.selftest import run_self_test
@@ -57,7 +57,6 @@ def create_application() -> QApplication:
 
     existing = QApplication.instance()
     QApplication.setApplicationName(APP_NAME)
-    QApplication.setApplicationVersion(__version__)
     QApplication.setDesktopFileName("onproduct")
     app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])
     app.setWindowIcon(app_icon())

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QWidget
 
-from onproduct import __version__
+from onproduct import version
 from onproduct.domain.categories import CATEGORIES
 from onproduct.domain.items import ItemFields, ValidationError
 from onproduct.domain.ranking import BACKLOG
@@ -26,7 +26,7 @@ from onproduct.ui.settings import Settings
 SAMPLE_PLAN_NAME = "Sample plan"
 FILE_FILTER = f"Onproduct plans (*{PLAN_SUFFIX});;All files (*)"
 
-ABOUT_TEXT = f"""<h3>Onproduct {__version__}</h3>
+ABOUT_TEXT = """<h3>Onproduct {version}</h3>
 <p>A planner that keeps one question in view every sprint: how much of the team's time
 makes the product better, and how much goes into keeping it running by hand?</p>
 <p>Work falls into five kinds. <b>Product improvement</b> and <b>ops automation</b> are
@@ -541,7 +541,7 @@ class MainWindow(QMainWindow):
         QMessageBox.warning(self, title, message)
 
     def show_about(self) -> None:
-        QMessageBox.about(self, "About Onproduct", ABOUT_TEXT)
+        QMessageBox.about(self, "About Onproduct", ABOUT_TEXT.format(version=version()))
 
     def restore_state(self) -> None:
         geometry = self._settings.value("window/geometry")
