@@ -155,8 +155,13 @@ def test_the_filter_narrows_every_list_and_says_so(qtbot, window: MainWindow) ->
     assert all("tax" in i.labels for v in board.views() for i in items_in(window, v))
     assert board.backlog_header.totals_text.startswith("2 of 15 shown")
     assert board.lane_headers["product_ops"].totals_text.startswith("1 of 2 shown")
+    # A lane whose cards are all filtered out says so, rather than looking empty.
+    debt = board.lane_views["tech_debt"]
+    assert debt.model().rowCount() == 0
+    assert debt.placeholder_text() == "2 cards are hidden by the filter."
     board.filter_box.clear()
     assert board.backlog_header.totals_text.startswith("15 items")
+    assert debt.placeholder_text() == "Drop technical debt work here."
 
 
 def test_new_item_from_the_dialog_lands_in_the_focused_lane(
@@ -452,3 +457,23 @@ def test_cards_follow_the_palette_and_scale_with_the_font(window: MainWindow) ->
     big_font.setPointSizeF(view.font().pointSizeF() * 2)
     big = delegate.metrics(big_font).height
     assert 1.7 * small < big < 2.3 * small
+
+
+def test_dialog_labels_underline_their_shortcut_letter_instead_of_printing_an_ampersand(
+    window: MainWindow,
+) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    document = window.document
+    assert document is not None
+    item = document.items.items()[0]
+    sprint = document.sprints.sprints()[0]
+    for dialog in (
+        ItemDialog(window, item.editable, title="Edit Item"),
+        SprintDialog(window, sprint.editable, title="Edit Sprint"),
+    ):
+        labels = [label for label in dialog.findChildren(QLabel) if "&" in label.text()]
+        assert labels
+        for label in labels:
+            assert label.buddy() is not None, f"{label.text()!r} would show its '&'"
+        dialog.deleteLater()

@@ -233,14 +233,15 @@ class BoardWidget(QWidget):
                 header.set_totals("")
             self.sprint_info.setText("")
             return
-        for header, model in zip(self.headers(), self._models, strict=True):
+        for header, view, model in zip(self.headers(), self.views(), self._models, strict=True):
             bucket = model.bucket()
             if bucket is None:
                 header.set_totals("")
+                view.set_hidden(0)
                 continue
-            header.set_totals(
-                totals_text(document.items.totals(bucket), model.rowCount(), self.unit)
-            )
+            totals = document.items.totals(bucket)
+            header.set_totals(totals_text(totals, model.rowCount(), self.unit))
+            view.set_hidden(totals.count - model.rowCount())
         sprint = self.current_sprint()
         if sprint is None:
             self.sprint_info.setText("No sprints yet: add one with Sprint ▸ New Sprint.")

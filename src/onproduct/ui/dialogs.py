@@ -173,7 +173,8 @@ class ItemDialog(_Form[ItemFields]):
         self.form.addRow("&Title:", self.title_edit)
         self.form.addRow("&Category:", self.category_box)
         self.form.addRow("&Status:", self.status_box)
-        self.form.addRow("&Estimate:", effort)
+        # A row whose field is a layout gets no buddy: name it, or "&" shows as text.
+        self.form.addRow(QLabel("&Estimate:", buddy=self.estimate_edit), effort)
         self.form.addRow("&Labels:", self.labels_edit)
         self.form.addRow("External &key:", self.key_edit)
         self.form.addRow("&Description:", self.description_edit)
@@ -228,7 +229,7 @@ class SprintDialog(_Form[SprintFields]):
         self.form.addRow("&Name:", self.name_edit)
         self.form.addRow("&Starts:", self.start_edit)
         self.form.addRow("&Ends:", self.end_edit)
-        self.form.addRow("&Capacity:", capacity)
+        self.form.addRow(QLabel("&Capacity:", buddy=self.capacity_edit), capacity)
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 44)
 
     def read_fields(self) -> SprintFields:

@@ -107,6 +107,7 @@ class LaneView(QListView):
     def __init__(self, placeholder: str, show_category: bool = False) -> None:
         super().__init__()
         self._placeholder = placeholder
+        self._hidden = 0
         self.card_delegate = CardDelegate(self, show_category=show_category)
         self.setItemDelegate(self.card_delegate)
         # One height for every card: the view never asks 100,000 rows for a size.
@@ -128,8 +129,21 @@ class LaneView(QListView):
         return model if isinstance(model, LaneModel) else None
 
     def set_placeholder(self, text: str) -> None:
+        """What an empty list says (e.g. where to drop); hidden cards take precedence."""
         self._placeholder = text
         self.viewport().update()
+
+    def set_hidden(self, count: int) -> None:
+        """How many cards of this list the board filter hides."""
+        if count != self._hidden:
+            self._hidden = count
+            self.viewport().update()
+
+    def placeholder_text(self) -> str:
+        if self._hidden:
+            noun = "card is" if self._hidden == 1 else "cards are"
+            return f"{self._hidden} {noun} hidden by the filter."
+        return self._placeholder
 
     def selected_ids(self) -> list[int]:
         """Ids of the selected cards, top to bottom."""
@@ -166,7 +180,8 @@ class LaneView(QListView):
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
         model = self.model()
-        if model is not None and model.rowCount() == 0 and self._placeholder:
+        text = self.placeholder_text()
+        if model is not None and model.rowCount() == 0 and text:
             painter = QPainter(self.viewport())
             painter.setPen(muted_text(self.palette()))
             rect = self.viewport().rect().adjusted(8, 8, -8, -8)
