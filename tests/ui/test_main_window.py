@@ -159,6 +159,9 @@ def test_the_filter_narrows_every_list_and_says_so(qtbot, window: MainWindow) ->
     debt = board.lane_views["tech_debt"]
     assert debt.model().rowCount() == 0
     assert debt.placeholder_text() == "2 cards are hidden by the filter."
+    said_hidden = debt.grab().toImage()
+    debt.set_hidden(0)  # what it would paint if the lane were really empty
+    assert debt.grab().toImage() != said_hidden  # the message is what gets painted
     board.filter_box.clear()
     assert board.backlog_header.totals_text.startswith("15 items")
     assert debt.placeholder_text() == "Drop technical debt work here."

@@ -190,5 +190,5 @@ class LaneView(QListView):
                 Qt.AlignmentFlag.AlignHCenter
                 | Qt.AlignmentFlag.AlignTop
                 | Qt.TextFlag.TextWordWrap,
-                self._placeholder,
+                text,
             )
