@@ -126,8 +126,14 @@ def test_plan_into_sprint_puts_each_item_in_its_own_lane(qtbot, window: MainWind
 def test_alt_number_goes_to_a_list_and_sprint_keys_step_sprints(qtbot, window: MainWindow) -> None:
     board = window.board
     qtbot.keyClick(board.backlog_view, Qt.Key.Key_4, Qt.KeyboardModifier.AltModifier)
-    assert board.lane_views["product_ops"].hasFocus()
-    assert board.lane_views["product_ops"].currentIndex().row() == 0
+    ops = board.lane_views["product_ops"]
+    assert ops.hasFocus()
+    assert ops.currentIndex().row() == 0
+    first = items_in(window, ops)[0].id
+    assert ops.selected_ids() == [first]  # so the next keyboard move acts on it
+    qtbot.keyClick(ops, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    assert first in [i.id for i in items_in(window, board.backlog_view)]
+    window.undo_action.trigger()
     sprint = board.current_sprint()
     qtbot.keyClick(board.backlog_view, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
     earlier = board.current_sprint()
@@ -189,6 +195,25 @@ def test_new_item_from_the_dialog_lands_in_the_focused_lane(
         ("import", "cleanup"),
     )
     assert lane.selected_ids() == [new.id]
+
+
+def test_enter_on_a_card_opens_its_editor(
+    qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lane = window.board.lane_views["automation"]
+    window.board.focus_list(2)
+    item = items_in(window, lane)[0]
+
+    def fill(dialog: ItemDialog) -> None:
+        assert dialog.title_edit.text() == item.title
+        dialog.status_box.setCurrentIndex(dialog.status_box.findData("done"))
+        dialog.actual_edit.setText("22")
+
+    opened = fill_dialog(monkeypatch, ItemDialog, fill)
+    qtbot.keyClick(lane, Qt.Key.Key_Return)
+    assert len(opened) == 1
+    again = items_in(window, lane)[0]
+    assert (again.id, again.status, again.actual) == (item.id, "done", 22.0)
 
 
 def test_the_item_dialog_says_what_is_wrong_and_stays_open(

@@ -310,9 +310,16 @@ class BoardWidget(QWidget):
         view.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self._on_view_focused(view)
         model = view.model()
-        if model is not None and model.rowCount() and not view.currentIndex().isValid():
+        if model is None or not model.rowCount():
+            return
+        # Select the card in focus (Qt makes one current without selecting it), so the
+        # next keyboard move acts on it.
+        current = view.currentIndex()
+        if not current.isValid():
+            current = model.index(0, 0)
+        if not view.selectionModel().hasSelection():
             view.selectionModel().setCurrentIndex(
-                model.index(0, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+                current, QItemSelectionModel.SelectionFlag.ClearAndSelect
             )
 
     # --------------------------------------------------------- moving items

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QWidget
 
@@ -21,6 +21,7 @@ from onproduct.ui.board import BoardWidget
 from onproduct.ui.dialogs import ItemDialog, SprintDialog
 from onproduct.ui.document import PlanDocument
 from onproduct.ui.icons import icon
+from onproduct.ui.lanes import LaneView
 from onproduct.ui.settings import Settings
 
 SAMPLE_PLAN_NAME = "Sample plan"
@@ -59,7 +60,8 @@ class MainWindow(QMainWindow):
         self.board.selectionChanged.connect(self._update_actions)
         self.board.sprintChanged.connect(self._update_actions)
         for view in self.board.views():
-            view.activated.connect(lambda _index: self.edit_selected_item())
+            # Enter or a double-click edits the card it lands on, selected or not.
+            view.activated.connect(lambda index, v=view: self._edit_activated(v, index))
         self._update_title()
         self._update_actions()
         self.resize(self.fontMetrics().averageCharWidth() * 190, self.fontMetrics().height() * 44)
@@ -456,11 +458,20 @@ class MainWindow(QMainWindow):
                 self.board.select_items([item_id])
 
     def edit_selected_item(self) -> None:
-        document = self._document
         ids = self.board.selected_ids()
-        if document is None or len(ids) != 1:
+        if len(ids) == 1:
+            self.edit_item(ids[0])
+
+    def _edit_activated(self, view: LaneView, index: QModelIndex) -> None:
+        model = view.lane_model()
+        if model is not None and index.isValid():
+            self.edit_item(model.id_at(index.row()))
+
+    def edit_item(self, item_id: int) -> None:
+        document = self._document
+        if document is None or item_id not in document.items:
             return
-        item = document.items.item(ids[0])
+        item = document.items.item(item_id)
         fields, accepted = ItemDialog.get_fields(
             self,
             item.editable,
