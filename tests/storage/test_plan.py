@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from onproduct.domain.items import Item, ItemFields, SprintFields
+from onproduct.domain.metrics import CategoryTotals
 from onproduct.storage.errors import StorageError
 from onproduct.storage.plan import Plan
 
@@ -79,3 +81,58 @@ def test_bulk_insert_keeps_ids_labels_and_places(sample_plan: Plan) -> None:
     sample_plan.bulk_insert_items(new)
     stored = {i.id: i for i in sample_plan.items()}
     assert all(stored[i.id] == i for i in new)
+
+
+def test_category_totals_of_a_sprint_and_of_the_whole_plan(sample_plan: Plan) -> None:
+    current = next(s for s in sample_plan.sprints() if s.name == "Sprint 25")
+    sprint = sample_plan.category_totals(current.id)
+    # Sprint 25 of the sample: features 26 + 10, automation 20, debt 8 + 6,
+    # product ops 6 + 8, dev ops 2.
+    assert sprint["feature"] == CategoryTotals(2, 36.0, 0)
+    assert sprint["automation"] == CategoryTotals(1, 20.0, 0)
+    assert sprint["tech_debt"] == CategoryTotals(2, 14.0, 0)
+    assert sprint["product_ops"] == CategoryTotals(2, 14.0, 0)
+    assert sprint["dev_ops"] == CategoryTotals(1, 2.0, 0)
+    whole = sample_plan.category_totals()
+    assert sum(t.count for t in whole.values()) == 54
+    assert sum(t.unestimated for t in whole.values()) == 1  # "Team accounts with roles"
+
+
+def test_operations_per_sprint_count_actuals_of_done_items(sample_plan: Plan) -> None:
+    rows = {r.sprint: r for r in sample_plan.sprint_operations()}
+    assert [r.sprint for r in sample_plan.sprint_operations()] == [
+        f"Sprint {n}" for n in range(21, 27)
+    ]
+    # Sprint 21: product ops done with actuals 12 + 6; dev ops 10.
+    assert (rows["Sprint 21"].product_ops, rows["Sprint 21"].dev_ops) == (18.0, 10.0)
+    # Sprint 25: 6 (todo, estimate) + 8 (doing: estimate, though 4 h are spent) ; dev ops 2.
+    assert (rows["Sprint 25"].product_ops, rows["Sprint 25"].dev_ops) == (14.0, 2.0)
+
+
+def test_settings_are_replaced_exactly(sample_plan: Plan) -> None:
+    before = sample_plan.settings()
+    sample_plan.replace_settings({"basis": "count", "hourly_cost": 55.5})
+    assert sample_plan.settings() == {"basis": "count", "hourly_cost": 55.5}
+    sample_plan.replace_settings(before)
+    assert sample_plan.settings() == before
+
+
+def test_a_snapshot_reads_an_older_plan_without_touching_it(tmp_path: Path) -> None:
+    import shutil
+
+    from onproduct.storage.planfile import open_snapshot
+
+    from ..helpers import fingerprint
+    from .make_plan_fixture import fixture_path
+
+    path = tmp_path / "old.onproduct"
+    shutil.copyfile(fixture_path(1), path)
+    before = fingerprint(tmp_path)
+    snapshot = open_snapshot(path)
+    try:
+        assert len(snapshot.items()) == 54
+        assert snapshot.settings()["basis"] == "effort"  # format 2 added it, in memory
+        assert all(i.saves_hours_per_week is None for i in snapshot.items())  # format 3
+    finally:
+        snapshot.close()
+    assert fingerprint(tmp_path) == before

@@ -39,6 +39,9 @@ class ItemFields:
     status: str = "todo"
     labels: tuple[str, ...] = ()
     external_key: str | None = None
+    # Automation items only: the manual operation they remove, and the hours it saves.
+    removes_operation: str | None = None
+    saves_hours_per_week: float | None = None
 
 
 ITEM_FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in fields(ItemFields))
@@ -59,6 +62,8 @@ class Item:
     status: str = "todo"
     labels: tuple[str, ...] = ()
     external_key: str | None = None
+    removes_operation: str | None = None
+    saves_hours_per_week: float | None = None
     sprint_id: int | None = None
     rank: float = 0.0
 
@@ -164,6 +169,12 @@ def validate_item(item: ItemFields) -> ItemFields:
     key = (item.external_key or "").strip() or None
     if key is not None and len(key) > MAX_KEY:
         raise ValidationError(f"An external key can be at most {MAX_KEY} characters.")
+    operation = " ".join((item.removes_operation or "").split()) or None
+    saves = check_effort(item.saves_hours_per_week, "hours saved per week")
+    if item.category != "automation":
+        operation, saves = None, None  # only automation removes an operation
+    elif operation is not None and len(operation) > MAX_TITLE:
+        raise ValidationError(f"An operation name can be at most {MAX_TITLE} characters.")
     return ItemFields(
         title=title,
         category=item.category,
@@ -173,6 +184,8 @@ def validate_item(item: ItemFields) -> ItemFields:
         status=item.status,
         labels=clean_labels(item.labels),
         external_key=key,
+        removes_operation=operation,
+        saves_hours_per_week=saves,
     )
 
 

@@ -94,9 +94,20 @@ def _v2_plan_settings(cur: Executes) -> None:
         cur.execute("INSERT INTO plan_setting (key, value) VALUES (?, ?)", (key, json.dumps(value)))
 
 
+def _v3_automation_fields(cur: Executes) -> None:
+    cur.execute("ALTER TABLE item ADD COLUMN removes_operation TEXT")
+    cur.execute(
+        "ALTER TABLE item ADD COLUMN saves_hours_per_week REAL"
+        " CHECK (saves_hours_per_week IS NULL OR saves_hours_per_week >= 0)"
+    )
+
+
 STEPS: tuple[Step, ...] = (
     Step(1, "sprints, items and labels", _v1_board),
     Step(2, "plan settings with the defaults of a new plan", _v2_plan_settings),
+    Step(
+        3, "the operation an automation item removes and the hours it saves", _v3_automation_fields
+    ),
 )
 
 SCHEMA_VERSION = STEPS[-1].version

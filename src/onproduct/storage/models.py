@@ -45,6 +45,8 @@ class ItemRow(BaseModel):
     actual = FloatField(null=True)
     status = TextField(default="todo")
     external_key = TextField(null=True)
+    removes_operation = TextField(null=True)
+    saves_hours_per_week = FloatField(null=True)
     sprint = ForeignKeyField(
         SprintRow, null=True, column_name="sprint_id", on_delete="RESTRICT", backref="items"
     )

@@ -19,6 +19,7 @@ from typing import Any, TypeVar, cast
 from peewee import SqliteDatabase
 
 from onproduct.domain.items import ITEM_FIELD_NAMES, Item, ItemFields, Sprint, SprintFields
+from onproduct.domain.metrics import CategoryTotals, SprintOperations
 from onproduct.storage.errors import DATABASE_ERRORS, StorageError, explain_write_error
 from onproduct.storage.models import MODELS, ItemLabelRow, ItemRow, PlanSettingRow, SprintRow
 
@@ -34,6 +35,8 @@ _ITEM_COLUMNS = (
     "actual",
     "status",
     "external_key",
+    "removes_operation",
+    "saves_hours_per_week",
     "sprint_id",
     "rank",
 )
@@ -54,6 +57,14 @@ def connect(path: Path, *, journal_mode: str = "wal") -> SqliteDatabase:
         },
         timeout=5,
     )
+    return database
+
+
+def connect_memory() -> SqliteDatabase:
+    """An empty in-memory database with the pragmas of a plan (for read-only snapshots)."""
+    database = SqliteDatabase(None)
+    database.init(":memory:", pragmas={"foreign_keys": 1})
+    database.connect()
     return database
 
 
@@ -144,6 +155,8 @@ class Plan:
                 row[7],
                 row[8],
                 row[9],
+                row[10],
+                row[11],
             )
             for row in rows
         ]
@@ -185,14 +198,54 @@ class Plan:
         ]
 
     def settings(self) -> dict[str, Any]:
+        """The settings rows as stored (PlanSettings.from_stored makes sense of them)."""
         with self._bound():
             return {row.key: json.loads(row.value) for row in PlanSettingRow.select()}
+
+    def category_totals(self, sprint_id: int | None = None) -> dict[str, CategoryTotals]:
+        """Items, estimated effort and unestimated items per category: of one sprint, or
+        of the whole plan (sprint_id None), planned or not."""
+        where, params = ("WHERE sprint_id = ?", (sprint_id,)) if sprint_id is not None else ("", ())
+        rows = self._db.execute_sql(
+            "SELECT category, count(*), coalesce(sum(estimate), 0), sum(estimate IS NULL)"
+            f" FROM item {where} GROUP BY category",
+            params,
+        ).fetchall()
+        return {
+            cat: CategoryTotals(count, float(effort), int(unest))
+            for cat, count, effort, unest in rows
+        }
+
+    def sprint_operations(self) -> list[SprintOperations]:
+        """Operations effort of every sprint, earliest first: an item counts its actual
+        effort once it is done and has one, its estimate otherwise."""
+        rows = self._db.execute_sql(
+            """
+            SELECT s.name, s.start_date, s.end_date,
+                   coalesce(sum(CASE WHEN i.category = 'product_ops' THEN {hours} END), 0),
+                   coalesce(sum(CASE WHEN i.category = 'dev_ops' THEN {hours} END), 0)
+            FROM sprint s LEFT JOIN item i ON i.sprint_id = s.id
+            GROUP BY s.id ORDER BY s.start_date, s.id
+            """.format(
+                hours="CASE WHEN i.status = 'done' AND i.actual IS NOT NULL"
+                " THEN i.actual ELSE coalesce(i.estimate, 0) END"
+            )
+        ).fetchall()
+        return [
+            SprintOperations(
+                name, date.fromisoformat(start), date.fromisoformat(end), float(product), float(dev)
+            )
+            for name, start, end, product, dev in rows
+        ]
 
     # ----------------------------------------------------------------- writing
 
     @_writes
-    def set_setting(self, key: str, value: Any) -> None:
-        PlanSettingRow.replace(key=key, value=json.dumps(value)).execute()
+    def replace_settings(self, values: Mapping[str, Any]) -> None:
+        """Make the stored settings exactly `values` (undo relies on the exactness)."""
+        PlanSettingRow.delete().execute()
+        for key, value in values.items():
+            PlanSettingRow.insert(key=key, value=json.dumps(value)).execute()
 
     @_writes
     def add_item(self, fields: ItemFields, sprint_id: int | None, rank: float) -> Item:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from onproduct.storage.errors import DATABASE_ERRORS, PlanFileError, StorageError
 from onproduct.storage.migrations import SCHEMA_VERSION, STEPS, steps_after
-from onproduct.storage.plan import Plan, Upgrade, connect
+from onproduct.storage.plan import Plan, Upgrade, connect, connect_memory
 
 PLAN_SUFFIX = ".onproduct"
 # PRAGMA application_id of every plan: "OnPr". Tells our files from other SQLite files.
@@ -143,6 +143,29 @@ def open_plan(path: Path | str) -> Plan:
         return Plan(path, connect(path), upgrade=upgrade)
     except DATABASE_ERRORS as error:
         raise PlanFileError(f"{path.name} cannot be opened: {error}.") from error
+
+
+def open_snapshot(path: Path | str) -> Plan:
+    """A read-only look at a plan: an in-memory copy, brought to the current format.
+
+    For reports and checks that must leave the file exactly as it was, even when it
+    is of an older format (the copy is upgraded, the file is not).
+    """
+    path = Path(path)
+    version = inspect(path)
+    database = connect_memory()
+    source = _read_only(path)
+    try:
+        source.backup(database.connection())
+    except sqlite3.Error as error:
+        database.close()
+        raise PlanFileError(f"{path.name} cannot be read: {error}.") from error
+    finally:
+        source.close()
+    connection = database.connection()
+    for step in steps_after(version):
+        step.apply(connection)
+    return Plan(path, database)
 
 
 def backup_path(path: Path, version: int) -> Path:
