@@ -20,6 +20,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="onproduct",
         description="Plan sprints with the on-product index and the operations burden in view.",
+        epilog="Without a screen: 'onproduct import PLAN FILE' and 'onproduct metrics PLAN"
+        " [--sprint NAME] [--json]' (see 'onproduct metrics --help').",
     )
     parser.add_argument(
         "plan",
@@ -38,7 +40,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in ("import", "metrics"):
+        from onproduct.cli import run
+
+        return run(argv)
+    args = build_parser().parse_args(argv)
     if args.version:
         print(f"onproduct {version()}")
         return 0

@@ -1,0 +1,238 @@
+"""Onproduct's own CSV format (PRODUCT.md): a header row, then one item per row.
+
+Columns, in any order: key, title, category, estimate, actual, status, sprint,
+sprint_start, sprint_end, labels, description (and, optionally, removes_operation and
+saves_hours_per_week). Only title and category are required. The whole file is read
+and checked before anything is written, and a problem is reported with its line and
+column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from onproduct.domain.categories import CATEGORY_KEYS
+from onproduct.domain.items import (
+    STATUSES,
+    ItemFields,
+    ValidationError,
+    clean_labels,
+    parse_effort,
+    validate_item,
+)
+
+COLUMNS = (
+    "key",
+    "title",
+    "category",
+    "estimate",
+    "actual",
+    "status",
+    "sprint",
+    "sprint_start",
+    "sprint_end",
+    "labels",
+    "description",
+)
+OPTIONAL_COLUMNS = ("removes_operation", "saves_hours_per_week")
+REQUIRED_COLUMNS = ("title", "category")
+
+
+class ExchangeError(Exception):
+    """A file that cannot be imported; the message says what is wrong and where."""
+
+
+@dataclass(frozen=True, slots=True)
+class CsvRow:
+    """One item of the file, checked, with the sprint it names (if any)."""
+
+    line: int
+    fields: ItemFields
+    sprint: str | None
+
+
+@dataclass(slots=True)
+class SprintRef:
+    """A sprint a file names: where first, and the dates it gives (needed to create it)."""
+
+    name: str
+    line: int
+    dates: tuple[date, date] | None = None
+    dates_line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CsvBatch:
+    """Everything a CSV file holds, checked: its items, the sprints it names, its columns."""
+
+    source: str
+    rows: tuple[CsvRow, ...]
+    sprints: dict[str, SprintRef]  # by case-folded name
+    columns: frozenset[str]
+
+
+def read_plan_csv(path: Path) -> CsvBatch:
+    """Read and check a file in Onproduct's CSV format."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise ExchangeError(f"{path.name} cannot be read: {error.strerror or error}.") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise ExchangeError(
+            f"{path.name}, line {line}: the file is not UTF-8 text"
+            f" (byte 0x{raw[error.start]:02x}). Save it as UTF-8 and import it again."
+        ) from None
+    return parse_plan_csv(text, path.name)
+
+
+def _date(text: str, where: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ExchangeError(f"{where}: {text!r} is not a date like 2026-11-24.") from None
+
+
+def parse_plan_csv(text: str, source: str = "the file") -> CsvBatch:
+    """Check CSV text in Onproduct's format; ExchangeError names the first problem."""
+    if not text.strip():
+        raise ExchangeError(f"{source} is empty.")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader)
+    except csv.Error as error:
+        raise ExchangeError(f"{source}, line 1: {error}.") from None
+    names = [name.strip().lower() for name in header]
+    missing = [c for c in REQUIRED_COLUMNS if c not in names]
+    if missing:
+        raise ExchangeError(
+            f"{source} is not an Onproduct CSV file: its header has no"
+            f" {' and no '.join(missing)} column (it has: {', '.join(header) or 'nothing'})."
+        )
+    doubles = sorted({n for n in names if n and names.count(n) > 1})
+    if doubles:
+        raise ExchangeError(f"{source}, line 1: the column {doubles[0]!r} appears twice.")
+    known = set(COLUMNS) | set(OPTIONAL_COLUMNS)
+    position = {name: i for i, name in enumerate(names) if name in known}
+
+    rows: list[CsvRow] = []
+    sprints: dict[str, SprintRef] = {}
+    keys: dict[str, int] = {}
+    line = reader.line_num + 1
+    try:
+        for record in reader:
+            start_line, line = line, reader.line_num + 1
+            if not any(cell.strip() for cell in record):
+                continue
+            if len(record) > len(header):
+                raise ExchangeError(
+                    f"{source}, line {start_line}: {len(record)} cells, but the header"
+                    f" names {len(header)} columns."
+                )
+            row = _row(record, position, source, start_line)
+            rows.append(row)
+            key = row.fields.external_key
+            if key is not None:
+                folded = key.casefold()
+                if folded in keys:
+                    raise ExchangeError(
+                        f"{source}, line {start_line}, column key: {key} is already the key"
+                        f" of line {keys[folded]}."
+                    )
+                keys[folded] = start_line
+            _note_sprint(record, position, row, source, start_line, sprints)
+    except csv.Error as error:
+        raise ExchangeError(f"{source}, line {line}: {error}.") from None
+    return CsvBatch(source, tuple(rows), sprints, frozenset(position))
+
+
+def _cell(record: list[str], position: dict[str, int], name: str) -> str:
+    index = position.get(name)
+    return record[index] if index is not None and index < len(record) else ""
+
+
+def _row(record: list[str], position: dict[str, int], source: str, line: int) -> CsvRow:
+    def cell(name: str) -> str:
+        return _cell(record, position, name)
+
+    def where(column: str) -> str:
+        return f"{source}, line {line}, column {column}"
+
+    category = cell("category").strip()
+    if category not in CATEGORY_KEYS:
+        raise ExchangeError(
+            f"{where('category')}: {category!r} is not a category;"
+            f" use one of {', '.join(CATEGORY_KEYS)}."
+        )
+    status = cell("status").strip().lower() or "todo"
+    if status not in STATUSES:
+        raise ExchangeError(f"{where('status')}: {status!r} is not todo, doing or done.")
+    efforts: dict[str, float | None] = {}
+    for column in ("estimate", "actual", "saves_hours_per_week"):
+        try:
+            efforts[column] = parse_effort(cell(column), column.replace("_", " "))
+        except ValidationError as error:
+            raise ExchangeError(f"{where(column)}: {error}") from None
+    try:
+        labels = clean_labels(cell("labels").split(";"))
+    except ValidationError as error:
+        raise ExchangeError(f"{where('labels')}: {error}") from None
+    fields = ItemFields(
+        title=cell("title"),
+        category=category,
+        description=cell("description"),
+        estimate=efforts["estimate"],
+        actual=efforts["actual"],
+        status=status,
+        labels=labels,
+        external_key=cell("key"),
+        removes_operation=cell("removes_operation"),
+        saves_hours_per_week=efforts["saves_hours_per_week"],
+    )
+    try:
+        fields = validate_item(fields)
+    except ValidationError as error:
+        column = "title" if "title" in str(error) else "key" if "key" in str(error) else "row"
+        raise ExchangeError(f"{where(column)}: {error}") from None
+    sprint = " ".join(cell("sprint").split()) or None
+    return CsvRow(line, fields, sprint)
+
+
+def _note_sprint(
+    record: list[str],
+    position: dict[str, int],
+    row: CsvRow,
+    source: str,
+    line: int,
+    sprints: dict[str, SprintRef],
+) -> None:
+    """Remember the sprint a row names and its dates; rows must not disagree about them."""
+    if row.sprint is None:
+        return
+    ref = sprints.setdefault(row.sprint.casefold(), SprintRef(row.sprint, line))
+    start_text = _cell(record, position, "sprint_start").strip()
+    end_text = _cell(record, position, "sprint_end").strip()
+    if not start_text and not end_text:
+        return
+    if not start_text or not end_text:
+        missing = "sprint_start" if not start_text else "sprint_end"
+        raise ExchangeError(f"{source}, line {line}, column {missing}: give both sprint dates.")
+    start = _date(start_text, f"{source}, line {line}, column sprint_start")
+    end = _date(end_text, f"{source}, line {line}, column sprint_end")
+    if end < start:
+        raise ExchangeError(
+            f"{source}, line {line}, column sprint_end: {row.sprint} cannot end before it starts."
+        )
+    if ref.dates is None:
+        ref.dates, ref.dates_line = (start, end), line
+    elif ref.dates != (start, end):
+        raise ExchangeError(
+            f"{source}, line {line}: {row.sprint} runs {start} to {end} here but"
+            f" {ref.dates[0]} to {ref.dates[1]} on line {ref.dates_line}."
+        )
