@@ -6,9 +6,9 @@ from PySide6.QtTest import QAbstractItemModelTester
 
 from onproduct.domain.categories import CATEGORY_KEYS
 from onproduct.domain.filtering import ItemFilter, search_key
+from onproduct.domain.metrics import CategoryTotals
 from onproduct.domain.ranking import BACKLOG, Bucket, bucket_of
 from onproduct.ui.document import PlanDocument
-from onproduct.ui.item_model import Totals
 from onproduct.ui.lane_model import LaneModel
 
 
@@ -25,10 +25,10 @@ def expected_ids(
     return [item.id for item in sorted(chosen, key=lambda i: (i.rank, i.id))]
 
 
-def expected_totals(document: PlanDocument, bucket: Bucket) -> Totals:
+def expected_totals(document: PlanDocument, bucket: Bucket) -> CategoryTotals:
     items = [i for i in document.items.items() if bucket_of(i.sprint_id, i.category) == bucket]
     effort = sum(i.estimate for i in items if i.estimate is not None)
-    return Totals(len(items), round(effort, 6), sum(i.estimate is None for i in items))
+    return CategoryTotals(len(items), round(effort, 6), sum(i.estimate is None for i in items))
 
 
 def board_lists(

@@ -10,9 +10,10 @@ from PySide6.QtTest import QAbstractItemModelTester
 
 from onproduct.domain.filtering import ItemFilter
 from onproduct.domain.items import Item, ItemFields
+from onproduct.domain.metrics import CategoryTotals
 from onproduct.domain.ranking import BACKLOG, Bucket
 from onproduct.ui.document import PlanDocument
-from onproduct.ui.item_model import ItemRole, PlanItemModel, Totals
+from onproduct.ui.item_model import ItemRole, PlanItemModel
 
 from .boards import assert_consistent, board_lists, titles
 
@@ -57,8 +58,8 @@ def test_each_list_shows_its_bucket_in_rank_order_with_totals(
         "Quotes that turn into invoices",
         "Invoice numbering per country",
     ]
-    assert document.items.totals(Bucket(sprint_id, "feature")) == Totals(2, 36.0, 0)
-    assert document.items.totals(BACKLOG) == Totals(15, 235.0, 1)
+    assert document.items.totals(Bucket(sprint_id, "feature")) == CategoryTotals(2, 36.0, 0)
+    assert document.items.totals(BACKLOG) == CategoryTotals(15, 235.0, 1)
 
 
 def test_roles_give_the_delegate_and_accessibility_what_they_need(
@@ -141,7 +142,7 @@ def test_an_empty_model_is_valid() -> None:
     model = PlanItemModel([])
     QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Warning, model)
     assert model.rowCount() == 0
-    assert model.totals(BACKLOG) == Totals()
+    assert model.totals(BACKLOG) == CategoryTotals()
 
 
 def _as_dict(fields: ItemFields) -> dict[str, object]:

@@ -269,14 +269,14 @@ def advice(metrics: Metrics, settings: PlanSettings) -> list[Advice]:
     weekly = metrics.product_ops_hours_per_week
     if weekly is not None and weekly > settings.ops_threshold:
         text = (
-            f"Product operations take {weekly:.0f} h a week, more than the"
-            f" {settings.ops_threshold:.0f} h of one person: consider a dedicated"
-            " operations hire, treated as an operating cost"
+            f"Product operations take {weekly:.0f} h a week, above the"
+            f" {settings.ops_threshold:.0f} h threshold: consider a dedicated operations hire"
         )
         if settings.hourly_cost is not None:
             rate = settings.hourly_cost
             text += f" ({_money(weekly * rate)} a week at {_money(rate)} an hour)"
-        found.append(Advice(WarningKind.OPERATIONS, text + ", and automate to win the time back."))
+        text += " as an operating cost, and automate to win the time back."
+        found.append(Advice(WarningKind.OPERATIONS, text))
     if metrics.over_capacity > 0 and metrics.capacity is not None:
         found.append(
             Advice(

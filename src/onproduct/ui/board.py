@@ -21,9 +21,11 @@ from PySide6.QtWidgets import (
 from onproduct.domain.categories import CATEGORIES, Group
 from onproduct.domain.filtering import ItemFilter
 from onproduct.domain.items import Sprint, format_effort
+from onproduct.domain.metrics import CategoryTotals, advice, compute_metrics
 from onproduct.domain.ranking import BACKLOG, Bucket
+from onproduct.domain.settings import PlanSettings
 from onproduct.ui.document import PlanDocument
-from onproduct.ui.item_model import Totals
+from onproduct.ui.gauge import GaugePanel
 from onproduct.ui.lane_model import LaneModel
 from onproduct.ui.lanes import LaneHeader, LaneView
 from onproduct.ui.sprint_model import SprintRole
@@ -39,7 +41,7 @@ def _count(n: int) -> str:
     return f"{n} item" if n == 1 else f"{n} items"
 
 
-def totals_text(totals: Totals, shown: int, unit: str) -> str:
+def totals_text(totals: CategoryTotals, shown: int, unit: str) -> str:
     """ "3 items · 54 h", "2 of 3 shown · 54 h", "+ 1 unestimated"."""
     parts = [f"{shown} of {totals.count} shown" if shown != totals.count else _count(totals.count)]
     parts.append(format_effort(totals.effort, unit))
@@ -123,8 +125,10 @@ class BoardWidget(QWidget):
         backlog_area.setMinimumWidth(char * 26)
         self.splitter.setSizes([char * 44, char * 150])
 
+        self.gauge = GaugePanel()
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.gauge)
         layout.addWidget(self.splitter, 1)
 
         self._active: LaneView = self.backlog_view
@@ -160,6 +164,7 @@ class BoardWidget(QWidget):
         if self._document is not None:
             self._document.items.totalsChanged.disconnect(self._refresh_totals)
             self._document.sprints.dataChanged.disconnect(self._on_sprint_edited)
+            self._document.settingsChanged.disconnect(self._on_settings_changed)
         self._document = document
         for view in self.views():
             view.setModel(None)
@@ -178,6 +183,8 @@ class BoardWidget(QWidget):
             view.selectionModel().selectionChanged.connect(self.selectionChanged)
         document.items.totalsChanged.connect(self._refresh_totals)
         document.sprints.dataChanged.connect(self._on_sprint_edited)
+        document.settingsChanged.connect(self._on_settings_changed)
+        self._on_settings_changed()
         self.apply_filter(self.filter_box.text())
         current = document.sprints.current(date.today())
         self.set_current_sprint(current.id if current is not None else None)
@@ -224,6 +231,14 @@ class BoardWidget(QWidget):
         self._refresh_totals()
         self.sprintChanged.emit()
 
+    def _on_settings_changed(self) -> None:
+        assert self._document is not None
+        self.unit = self._document.settings.unit
+        for view in self.views():
+            view.card_delegate.unit = self.unit
+            view.viewport().update()
+        self._refresh_totals()
+
     # ----------------------------------------------------------------- totals
 
     def _refresh_totals(self, *_: object) -> None:
@@ -232,6 +247,7 @@ class BoardWidget(QWidget):
             for header in self.headers():
                 header.set_totals("")
             self.sprint_info.setText("")
+            self.gauge.set_metrics(None, [], PlanSettings())
             return
         for header, view, model in zip(self.headers(), self.views(), self._models, strict=True):
             bucket = model.bucket()
@@ -243,11 +259,17 @@ class BoardWidget(QWidget):
             header.set_totals(totals_text(totals, model.rowCount(), self.unit))
             view.set_hidden(totals.count - model.rowCount())
         sprint = self.current_sprint()
+        settings = document.settings
         if sprint is None:
             self.sprint_info.setText("No sprints yet: add one with Sprint ▸ New Sprint.")
+            self.gauge.set_metrics(None, [], settings)
             return
-        planned = sum(document.items.totals(Bucket(sprint.id, c.key)).effort for c in CATEGORIES)
-        text = f"{format_effort(planned, self.unit)} planned"
+        # The gauge reads the very totals the lane headers show: no second count to drift.
+        lanes = {c.key: document.items.totals(Bucket(sprint.id, c.key)) for c in CATEGORIES}
+        weeks = ((sprint.end - sprint.start).days + 1) / 7
+        metrics = compute_metrics(lanes, settings, sprint.capacity, weeks)
+        self.gauge.set_metrics(metrics, advice(metrics, settings), settings)
+        text = f"{format_effort(metrics.effort, self.unit)} planned"
         if sprint.capacity is not None:
             text += f" of {format_effort(sprint.capacity, self.unit)} capacity"
         self.sprint_info.setText(text)

@@ -150,3 +150,20 @@ class DeleteSprintCommand(PlanCommand):
 
     def _values(self, side: str) -> dict[int, dict[str, Any]]:
         return {c.item_id: getattr(c, side) for c in self._changes}
+
+
+class ChangeSettingsCommand(PlanCommand):
+    """Changes the plan's settings; undo restores the stored rows exactly."""
+
+    def __init__(
+        self, document: PlanDocument, before: dict[str, Any], after: dict[str, Any]
+    ) -> None:
+        super().__init__(document, "Change plan settings")
+        self._before = before
+        self._after = after
+
+    def apply(self) -> None:
+        self._document.write_settings(self._after)
+
+    def revert(self) -> None:
+        self._document.write_settings(self._before)

@@ -28,12 +28,15 @@ from onproduct.domain.items import (
     validate_item,
     validate_sprint,
 )
+from onproduct.domain.metrics import suggested_order
 from onproduct.domain.ranking import BACKLOG, Bucket, ranks_between, renumbered
+from onproduct.domain.settings import PlanSettings, validate_settings
 from onproduct.storage.plan import Plan
 from onproduct.ui.commands import (
     AddItemCommand,
     AddSprintCommand,
     ChangeItemsCommand,
+    ChangeSettingsCommand,
     DeleteItemsCommand,
     DeleteSprintCommand,
     EditSprintCommand,
@@ -54,14 +57,18 @@ class PlanDocument(QObject):
     """The open plan: file, item and sprint models, undo stack."""
 
     errorOccurred = Signal(str)
+    # The plan settings changed (target, basis, unit, ...).
+    settingsChanged = Signal()
 
     def __init__(self, plan: Plan, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._plan = plan
         # Tags drags so a drop only ever takes ids of this document.
         self.token = uuid.uuid4().hex
+        self.settings = PlanSettings.from_stored(plan.settings())
         self.items = PlanItemModel(plan.items(), self)
         self.sprints = SprintListModel(plan.sprints(), self)
+        self.items.unit = self.sprints.unit = self.settings.unit
         self.undo_stack = QUndoStack(self)
 
     @property
@@ -248,7 +255,41 @@ class PlanDocument(QObject):
         self.undo_stack.push(DeleteSprintCommand(self, sprint, changes))
         return True
 
+    def change_settings(self, settings: PlanSettings) -> bool:
+        settings = validate_settings(settings)
+        if settings == self.settings:
+            return False
+        before = self._plan.settings()
+        self.undo_stack.push(ChangeSettingsCommand(self, before, settings.stored()))
+        return True
+
+    def put_automation_first(self) -> bool:
+        """Order the backlog as suggested: automation first, quickest payback first."""
+        ids = self.items.bucket_ids(BACKLOG)
+        backlog = [self.items.item(i) for i in ids]
+        order = suggested_order(backlog, self.settings)
+        first = [i for i in order if self.items.item(i).category == "automation"]
+        if not first or list(ids[: len(first)]) == first:
+            return False
+        chosen = set(first)
+        rest = [i for i in ids if i not in chosen]
+        upper = self.items.item(rest[0]).rank if rest else None
+        ranks = ranks_between(None, upper, len(first)) or []
+        changes = [
+            ItemChange(i, {"rank": self.items.item(i).rank}, {"rank": rank})
+            for i, rank in zip(first, ranks, strict=True)
+        ]
+        text = f"Put automation first ({len(first)} item{'s' if len(first) != 1 else ''})"
+        self.undo_stack.push(ChangeItemsCommand(self, text, changes))
+        return True
+
     # -------------------------------------- writes, called by the undo commands
+
+    def write_settings(self, stored: Mapping[str, Any]) -> None:
+        self._plan.replace_settings(stored)
+        self.settings = PlanSettings.from_stored(stored)
+        self.items.unit = self.sprints.unit = self.settings.unit
+        self.settingsChanged.emit()
 
     def write_item_values(self, values: Mapping[int, Mapping[str, Any]]) -> None:
         self._plan.update_items(list(values.items()))

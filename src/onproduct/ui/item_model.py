@@ -12,13 +12,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import IntEnum
 from operator import attrgetter
-from typing import Any, NamedTuple
+from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from onproduct.domain.categories import category
 from onproduct.domain.filtering import SearchKey, search_key
 from onproduct.domain.items import STATUS_NAMES, Item, format_effort
+from onproduct.domain.metrics import CategoryTotals
 from onproduct.domain.ranking import BACKLOG, Bucket
 
 Index = QModelIndex | QPersistentModelIndex
@@ -54,14 +55,6 @@ _ROLE_FIELDS = {
 }
 
 
-class Totals(NamedTuple):
-    """How much work a list holds: items, estimated effort, items without an estimate."""
-
-    count: int = 0
-    effort: float = 0.0
-    unestimated: int = 0
-
-
 @dataclass(slots=True)
 class _RunningTotals:
     count: int = 0
@@ -75,9 +68,9 @@ class _RunningTotals:
         else:
             self.effort += sign * item.estimate
 
-    def snapshot(self) -> Totals:
+    def snapshot(self) -> CategoryTotals:
         # Sums of floats drift (0.1 + 0.2 - 0.1 ...); efforts are entered to 0.1 at most.
-        return Totals(self.count, round(self.effort, 6), self.unestimated)
+        return CategoryTotals(self.count, round(self.effort, 6), self.unestimated)
 
 
 @dataclass(slots=True)
@@ -233,9 +226,10 @@ class PlanItemModel(QAbstractListModel):
         """Ids of a bucket in board order. The live list: read it, never change it."""
         return self._buckets.get(bucket, [])
 
-    def totals(self, bucket: Bucket) -> Totals:
+    def totals(self, bucket: Bucket) -> CategoryTotals:
+        """Items, estimated effort and unestimated items of a list: what the gauge reads."""
         totals = self._totals.get(bucket)
-        return totals.snapshot() if totals is not None else Totals()
+        return totals.snapshot() if totals is not None else CategoryTotals()
 
     def search_key(self, item_id: int) -> SearchKey:
         key = self._search.get(item_id)
