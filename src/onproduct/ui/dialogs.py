@@ -30,6 +30,7 @@ from onproduct.domain.categories import CATEGORIES
 from onproduct.domain.items import (
     STATUS_NAMES,
     STATUSES,
+    Item,
     ItemFields,
     SprintFields,
     ValidationError,
@@ -39,6 +40,8 @@ from onproduct.domain.items import (
     validate_item,
     validate_sprint,
 )
+from onproduct.domain.metrics import payback_weeks
+from onproduct.domain.settings import PlanSettings
 from onproduct.ui.colors import category_color
 
 T = TypeVar("T")
@@ -63,7 +66,7 @@ class _LabelCompleter(QCompleter):
         return ", ".join([*done, str(index.data())]) + ", "
 
 
-class _Form(QDialog, Generic[T]):
+class FormDialog(QDialog, Generic[T]):
     """A form with an inline error line and OK/Cancel that yields a checked value."""
 
     def __init__(self, parent: QWidget | None, title: str, check: Callable[[T], T]) -> None:
@@ -118,7 +121,7 @@ class _Form(QDialog, Generic[T]):
         return value, accepted
 
 
-class ItemDialog(_Form[ItemFields]):
+class ItemDialog(FormDialog[ItemFields]):
     """Create or edit an item."""
 
     def __init__(
@@ -128,8 +131,9 @@ class ItemDialog(_Form[ItemFields]):
         *,
         title: str,
         known_labels: Sequence[str] = (),
+        known_operations: Sequence[str] = (),
         check: ItemCheck = validate_item,
-        unit: str = "h",
+        settings: PlanSettings | None = None,
     ) -> None:
         super().__init__(parent, title, check)
 
@@ -159,6 +163,16 @@ class ItemDialog(_Form[ItemFields]):
         self.labels_edit.setCompleter(completer)
         self.key_edit = QLineEdit(fields.external_key or "")
         self.key_edit.setPlaceholderText("e.g. a Jira key")
+        self._settings = settings or PlanSettings()
+        unit = self._settings.unit
+        self.operation_edit = QLineEdit(fields.removes_operation or "")
+        self.operation_edit.setPlaceholderText("e.g. Onboard new customers by hand")
+        operations = QCompleter(list(known_operations), self)
+        operations.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.operation_edit.setCompleter(operations)
+        self.saves_edit = QLineEdit(_effort_text(fields.saves_hours_per_week))
+        self.saves_edit.setPlaceholderText("unknown")
+        self.payback_label = QLabel()
         self.description_edit = QPlainTextEdit(fields.description)
         self.description_edit.setTabChangesFocus(True)
         lines = self.description_edit.fontMetrics().lineSpacing()
@@ -175,14 +189,44 @@ class ItemDialog(_Form[ItemFields]):
         self.form.addRow("&Status:", self.status_box)
         # A row whose field is a layout gets no buddy: name it, or "&" shows as text.
         self.form.addRow(QLabel("&Estimate:", buddy=self.estimate_edit), effort)
+        saves = QHBoxLayout()
+        saves.addWidget(self.saves_edit)
+        saves.addWidget(QLabel("h a week"))
+        saves.addWidget(self.payback_label, 1)
+        self.form.addRow("Removes &operation:", self.operation_edit)
+        self.saves_row = QLabel("Sa&ves:", buddy=self.saves_edit)
+        self.form.addRow(self.saves_row, saves)
         self.form.addRow("&Labels:", self.labels_edit)
         self.form.addRow("External &key:", self.key_edit)
         self.form.addRow("&Description:", self.description_edit)
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)
 
+        self.category_box.currentIndexChanged.connect(self._show_automation)
+        for edit in (self.estimate_edit, self.saves_edit):
+            edit.textChanged.connect(self._show_payback)
+        self._show_automation()
+        self._show_payback()
+
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.title_edit.textChanged.connect(lambda text: ok.setEnabled(bool(text.strip())))
         ok.setEnabled(bool(fields.title.strip()))
+
+    def _show_automation(self) -> None:
+        # Only automation removes a manual operation; the rows stay out of the way otherwise.
+        automation = self.category_box.currentData() == "automation"
+        self.form.setRowVisible(self.operation_edit, automation)
+        self.form.setRowVisible(self.saves_row, automation)
+
+    def _show_payback(self) -> None:
+        try:
+            estimate = parse_effort(self.estimate_edit.text())
+            saves = parse_effort(self.saves_edit.text(), "hours saved per week")
+        except ValidationError:
+            self.payback_label.setText("")
+            return
+        probe = Item(0, "", "automation", estimate=estimate, saves_hours_per_week=saves)
+        weeks = payback_weeks(probe, self._settings)
+        self.payback_label.setText("" if weeks is None else f"pays back in {weeks:.1f} weeks")
 
     def read_fields(self) -> ItemFields:
         """The form's content as item fields; ValidationError if a number does not parse."""
@@ -195,6 +239,8 @@ class ItemDialog(_Form[ItemFields]):
             status=str(self.status_box.currentData()),
             labels=parse_labels(self.labels_edit.text()),
             external_key=self.key_edit.text(),
+            removes_operation=self.operation_edit.text(),
+            saves_hours_per_week=parse_effort(self.saves_edit.text(), "hours saved per week"),
         )
 
 
@@ -202,7 +248,7 @@ def _qdate(day: date) -> QDate:
     return QDate(day.year, day.month, day.day)
 
 
-class SprintDialog(_Form[SprintFields]):
+class SprintDialog(FormDialog[SprintFields]):
     """Create or edit a sprint."""
 
     def __init__(

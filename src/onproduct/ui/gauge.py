@@ -412,10 +412,12 @@ class GaugePanel(QWidget):
         self.basis_label.setText(f"By {metrics.basis}; target {percent(low)}–{percent(high)}")
         self.other_label.setText(f"By {metrics.other_basis}: {percent(metrics.other_index)}")
         if metrics.unestimated:
-            noun = "item has" if metrics.unestimated == 1 else "items have"
-            self.unestimated_label.setText(
-                f"{metrics.unestimated} {noun} no estimate and weigh nothing by effort"
+            said = (
+                "item has no estimate and weighs"
+                if metrics.unestimated == 1
+                else "items have no estimate and weigh"
             )
+            self.unestimated_label.setText(f"{metrics.unestimated} {said} nothing by effort")
         else:
             self.unestimated_label.setText("")
         if metrics.capacity:

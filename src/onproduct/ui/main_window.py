@@ -22,6 +22,7 @@ from onproduct.ui.dialogs import ItemDialog, SprintDialog
 from onproduct.ui.document import PlanDocument
 from onproduct.ui.icons import icon
 from onproduct.ui.lanes import LaneView
+from onproduct.ui.plan_settings_dialog import PlanSettingsDialog
 from onproduct.ui.settings import Settings
 
 SAMPLE_PLAN_NAME = "Sample plan"
@@ -58,6 +59,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self.board.selectionChanged.connect(self._update_actions)
+        self.board.gauge.settingsRequested.connect(self.ask_plan_settings)
         self.board.sprintChanged.connect(self._update_actions)
         for view in self.board.views():
             # Enter or a double-click edits the card it lands on, selected or not.
@@ -106,6 +108,13 @@ class MainWindow(QMainWindow):
             QKeySequence.StandardKey.SaveAs,
             "document-save-as",
             "Copy the plan to another file and go on working there",
+        )
+        self.settings_action = a(
+            "Plan &Settings…",
+            self.ask_plan_settings,
+            "Ctrl+,",
+            "document-properties",
+            "Stage, target index, basis, effort unit and costs of this plan",
         )
         self.quit_action = a("&Quit", self.close, QKeySequence.StandardKey.Quit, "application-exit")
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
@@ -186,6 +195,13 @@ class MainWindow(QMainWindow):
             "Alt+End",
             "go-bottom",
         )
+        self.automation_first_action = a(
+            "Put &Automation First",
+            self.put_automation_first,
+            None,
+            None,
+            "Order the backlog as suggested: automation first, quickest payback first",
+        )
         self.go_actions = [a("Go to &Backlog", lambda: self.board.focus_list(0), "Alt+0")]
         for number, cat in enumerate(CATEGORIES, start=1):
             self.go_actions.append(
@@ -220,6 +236,8 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addAction(self.save_as_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.settings_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
 
         edit_menu = bar.addMenu("&Edit")
@@ -243,6 +261,7 @@ class MainWindow(QMainWindow):
         board_menu.addActions(
             [self.up_action, self.down_action, self.top_action, self.bottom_action]
         )
+        board_menu.addAction(self.automation_first_action)
         board_menu.addSeparator()
         go_menu = board_menu.addMenu("&Go To")
         go_menu.addActions(self.go_actions)
@@ -270,7 +289,13 @@ class MainWindow(QMainWindow):
         ids = self.board.selected_ids() if has_plan else []
         bucket = self.board.active_bucket()
         sprint = self.board.current_sprint_id() is not None
-        for action in (self.save_as_action, self.new_item_action, self.new_sprint_action):
+        for action in (
+            self.save_as_action,
+            self.new_item_action,
+            self.new_sprint_action,
+            self.settings_action,
+            self.automation_first_action,
+        ):
             action.setEnabled(has_plan)
         for action in (self.edit_sprint_action, self.delete_sprint_action):
             action.setEnabled(has_plan and sprint)
@@ -449,8 +474,9 @@ class MainWindow(QMainWindow):
             ItemFields(title="", category=category),
             title="New Item",
             known_labels=document.items.labels(),
+            known_operations=document.items.operations(),
             check=lambda f: document.check_item(f, None),
-            unit=self.board.unit,
+            settings=document.settings,
         )
         if accepted and fields is not None:
             item_id = self._attempt(lambda: document.add_item(fields, bucket))
@@ -477,8 +503,9 @@ class MainWindow(QMainWindow):
             item.editable,
             title="Edit Item",
             known_labels=document.items.labels(),
+            known_operations=document.items.operations(),
             check=lambda f: document.check_item(f, item.id),
-            unit=self.board.unit,
+            settings=document.settings,
         )
         if accepted and fields is not None:
             self._attempt(lambda: document.edit_item(item.id, fields))
@@ -492,6 +519,24 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage(
                     f"Deleted {count} {noun}. Undo brings them back.", 5000
                 )
+
+    def ask_plan_settings(self) -> None:
+        document = self._document
+        if document is None:
+            return
+        settings, accepted = PlanSettingsDialog.get_fields(self, document.settings)
+        if accepted and settings is not None:
+            self._attempt(lambda: document.change_settings(settings))
+
+    def put_automation_first(self) -> None:
+        if self._document is None:
+            return
+        if self._document.put_automation_first():
+            self.board.focus_list(0)
+            message = "Automation first, quickest payback first. Undo restores the order."
+        else:
+            message = "The backlog already starts with its automation items."
+        self.statusBar().showMessage(message, 5000)
 
     def focus_filter(self) -> None:
         self.board.filter_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
