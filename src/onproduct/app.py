@@ -58,6 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def create_application() -> QApplication:
     """The QApplication with the names Qt derives data and settings folders from."""
+    from PySide6.QtGui import QPixmapCache
     from PySide6.QtWidgets import QApplication
 
     from onproduct.ui.icons import app_icon
@@ -67,6 +68,9 @@ def create_application() -> QApplication:
     QApplication.setDesktopFileName("onproduct")
     app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])
     app.setWindowIcon(app_icon())
+    # Cards are painted once into this cache; at 2x a card is ~300 KB and a board
+    # shows a hundred or so: the default 10 MB would keep redrawing them.
+    QPixmapCache.setCacheLimit(64 * 1024)
     return app
 
 

@@ -44,6 +44,7 @@ def run_self_test(out: TextIO = sys.stdout) -> int:
     from onproduct.storage.planfile import open_plan
     from onproduct.ui.dialogs import ItemDialog, SprintDialog
     from onproduct.ui.main_window import MainWindow
+    from onproduct.ui.plan_settings_dialog import PlanSettingsDialog
     from onproduct.ui.settings import Settings
 
     failures = 0
@@ -109,6 +110,24 @@ def run_self_test(out: TextIO = sys.stdout) -> int:
             lambda: (board.filter_box.setText("#billing"), backlog.rowCount() > 0)[1],
         )
         board.filter_box.clear()
+
+        gauge = board.gauge
+        check("draw the gauge", lambda: _drawn(gauge) and _drawn(gauge.dial))
+        check("the gauge shows the sprint's index", lambda: gauge.metrics is not None)
+        before = gauge.metrics.index if gauge.metrics is not None else None
+
+        def gauge_follows() -> bool:
+            data = backlog.mimeData([backlog.index(0, 0)])
+            lane.dropMimeData(data, Qt.DropAction.MoveAction, -1, 0, QModelIndex())
+            after = gauge.metrics.index if gauge.metrics is not None else None
+            document.undo_stack.undo()
+            return after != before and gauge.metrics is not None and gauge.metrics.index == before
+
+        check("the gauge follows a drop and its undo", gauge_follows)
+        settings_dialog = PlanSettingsDialog(window, document.settings)
+        settings_dialog.show()
+        check("draw the plan settings", lambda: _drawn(settings_dialog))
+        settings_dialog.close()
 
         item_dialog = ItemDialog(window, document.items.item(moved).editable, title="Edit Item")
         item_dialog.show()

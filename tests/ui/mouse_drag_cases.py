@@ -12,14 +12,15 @@ import os
 
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QListView
+from PySide6.QtWidgets import QApplication
 
+from onproduct.ui.lanes import LaneView
 from onproduct.ui.main_window import MainWindow
 
 LEFT = Qt.MouseButton.LeftButton
 
 
-def drag_with_mouse(source: QListView, start: QPoint, target: QListView, end: QPoint) -> None:
+def drag_with_mouse(source: LaneView, start: QPoint, target: LaneView, end: QPoint) -> None:
     """Press on `start` in `source`, move in steps to `end` in `target`, release there."""
     assert os.environ["QT_QPA_PLATFORM"].startswith("minimal"), "needs a platform that drags"
     steps = 6

@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QDialog, QListView, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from onproduct.domain.items import Item
 from onproduct.domain.ranking import BACKLOG
 from onproduct.storage.planfile import inspect, open_plan
 from onproduct.ui.dialogs import ItemDialog, SprintDialog
+from onproduct.ui.lanes import LaneView
 from onproduct.ui.main_window import MainWindow
 from onproduct.ui.settings import Settings
 
@@ -50,13 +51,13 @@ def fill_dialog(monkeypatch: pytest.MonkeyPatch, dialog: type, fill: Callable[[Q
     return seen
 
 
-def items_in(window: MainWindow, view: QListView) -> list[Item]:
+def items_in(window: MainWindow, view: LaneView) -> list[Item]:
     model = window.board.views()[window.board.views().index(view)].lane_model()
     assert model is not None and window.document is not None
     return [window.document.items.item(i) for i in model.ids()]
 
 
-def select_rows(view: QListView, rows: list[int]) -> None:
+def select_rows(view: LaneView, rows: list[int]) -> None:
     view.setFocus()
     view.clearSelection()
     for row in rows:
@@ -505,3 +506,18 @@ def test_dialog_labels_underline_their_shortcut_letter_instead_of_printing_an_am
         for label in labels:
             assert label.buddy() is not None, f"{label.text()!r} would show its '&'"
         dialog.deleteLater()
+
+
+def test_a_changed_card_is_redrawn_not_taken_stale_from_the_cache(window: MainWindow) -> None:
+    from dataclasses import replace
+
+    document = window.document
+    assert document is not None
+    lane = window.board.lane_views["feature"]
+    first = items_in(window, lane)[0]
+    before = lane.grab().toImage()
+    document.edit_item(first.id, replace(first.editable, status="done"))
+    after = lane.grab().toImage()
+    assert after != before  # the status chip and the muted title show
+    document.undo_stack.undo()
+    assert lane.grab().toImage() == before

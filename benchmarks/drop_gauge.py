@@ -1,0 +1,128 @@
+"""Time from a drop to the gauge showing its effect, on plans of 1,000 to 100,000 items.
+
+    python -m benchmarks.drop_gauge [--items 1000,10000,100000] [--drops 300]
+
+Off screen, in one process per plan size: the main window on a generated plan, then
+many drops of a backlog card into a lane through the list model (what a mouse drop
+calls), each followed by an untimed undo so the plan stays the same size. Two times
+per drop:
+
+* updated: from the drop to the gauge holding the new figures (the file written,
+  the lists and totals updated, the metrics recomputed, the gauge told);
+* painted: the same plus repainting the gauge strip;
+* frame: the same plus everything Qt then does before it is idle again (layouts,
+  and repainting every list, header and gauge that changed): what the user waits for.
+
+The floor is one frame at 60 Hz, 16.7 ms: a drop must show before the next frame.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FRAME_MS = 1000 / 60
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def _measure(plan: Path, drops: int, scratch: Path) -> list[list[float]]:
+    from PySide6.QtCore import QModelIndex, QSettings, Qt
+
+    from onproduct.app import create_application
+    from onproduct.ui.main_window import MainWindow
+    from onproduct.ui.settings import Settings
+
+    app = create_application()
+    settings = Settings(QSettings(str(scratch / "settings.ini"), QSettings.Format.IniFormat))
+    window = MainWindow(settings, scratch / "data")
+    window.resize(1400, 860)
+    window.show()
+    if not window.open_plan(plan):
+        raise SystemExit("could not open the plan")
+    app.processEvents()
+    board, document = window.board, window.document
+    assert document is not None
+    backlog = board.backlog_view.lane_model()
+    lanes = [board.lane_views[key].lane_model() for key in board.lane_views]
+    gauge = board.gauge
+    updated: list[float] = []
+    painted: list[float] = []
+    frame: list[float] = []
+    for n in range(drops + 20):
+        lane = lanes[n % len(lanes)]
+        assert backlog is not None and lane is not None
+        row = (n * 7) % min(200, backlog.rowCount())
+        data = backlog.mimeData([backlog.index(row, 0)])
+        before = gauge.metrics
+        start = time.perf_counter()
+        lane.dropMimeData(data, Qt.DropAction.MoveAction, -1, 0, QModelIndex())
+        middle = time.perf_counter()
+        gauge.repaint()
+        end = time.perf_counter()
+        app.processEvents()
+        idle = time.perf_counter()
+        if gauge.metrics == before:
+            raise SystemExit("the drop did not change the gauge")
+        document.undo_stack.undo()
+        app.processEvents()
+        if n >= 20:  # the first drops warm caches and fonts
+            updated.append((middle - start) * 1000)
+            painted.append((end - start) * 1000)
+            frame.append((idle - start) * 1000)
+    window.close()
+    return [updated, painted, frame]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", default="1000,10000,100000")
+    parser.add_argument("--drops", type=int, default=300)
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        plan, scratch = Path(args.child[0]), Path(args.child[1])
+        for times in _measure(plan, args.drops, scratch):
+            print(" ".join(f"{v:.4f}" for v in times))
+        return
+
+    from benchmarks.generate import generate_plan
+
+    print(f"floor: one frame = {FRAME_MS:.1f} ms")
+    with tempfile.TemporaryDirectory(prefix="onproduct-bench-") as folder:
+        for size in (int(n) for n in args.items.split(",")):
+            plan = Path(folder) / f"plan-{size}.onproduct"
+            generate_plan(plan, size, seed=1)
+            scratch = Path(folder) / f"scratch-{size}"
+            scratch.mkdir()
+            # A process per size: one QApplication each, nothing cached between sizes.
+            env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+            result = subprocess.run(
+                [sys.executable, "-m", "benchmarks.drop_gauge", "--drops", str(args.drops),
+                 "--child", str(plan), str(scratch)],
+                capture_output=True, text=True, env=env, cwd=ROOT, check=True,
+            )  # fmt: skip
+            lines = result.stdout.strip().splitlines()
+            for label, line in zip(("updated", "painted", "frame"), lines[-3:], strict=True):
+                times = [float(v) for v in line.split()]
+                median = statistics.median(times)
+                p99 = _percentile(times, 0.99)
+                print(
+                    f"{size:>7,} items, drop -> gauge {label}: median {median:6.2f} ms"
+                    f" ({median / FRAME_MS:.2f} frame), p99 {p99:6.2f} ms"
+                    f" ({p99 / FRAME_MS:.2f} frame), worst {max(times):6.2f} ms"
+                )
+
+
+if __name__ == "__main__":
+    main()
