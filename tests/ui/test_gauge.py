@@ -49,6 +49,7 @@ def test_the_gauge_shows_the_sprint_on_opening(window: MainWindow) -> None:
     assert gauge(window).other_label.text() == "By count: 60%"  # 3 of 5 development items
     assert gauge(window).capacity_label.text() == "86 of 160 h planned (54%)"
     assert gauge(window).advice_texts() == []
+    assert not gauge(window).all_clear.isHidden()
 
 
 def test_a_drop_an_undo_and_a_redo_each_move_the_gauge_at_once(window: MainWindow) -> None:
@@ -64,6 +65,7 @@ def test_a_drop_an_undo_and_a_redo_each_move_the_gauge_at_once(window: MainWindo
     assert gauge(window).state_label.text() == "Above target"
     (warning,) = gauge(window).advice_texts()
     assert warning.startswith("On-product index 82% is above the 70%–80% target")
+    assert gauge(window).all_clear.isHidden()
 
     document.undo_stack.undo()
     assert gauge(window).metrics.index == pytest.approx(START)

@@ -109,7 +109,9 @@ class CardDelegate(QStyledItemDelegate):
         if pixmap is None:
             pixmap = QPixmap(size * ratio)
             pixmap.setDevicePixelRatio(ratio)
-            pixmap.fill(Qt.GlobalColor.transparent)
+            # The card owns its whole cell: the table view has already painted a selected
+            # row's background there, and the card's own border shows the selection.
+            pixmap.fill(palette.color(QPalette.ColorRole.Base))
             card = QPainter(pixmap)
             self.draw_card(
                 card, QRect(QPoint(0, 0), size), item, option.font, palette, selected, focused

@@ -339,6 +339,12 @@ class GaugePanel(QWidget):
             warning.hide()
             warnings.addWidget(warning)
             self.warning_labels.append(warning)
+        self.all_clear = label(small=True)
+        self.all_clear.setText("Nothing needs attention.")
+        quiet = self.all_clear.palette()
+        quiet.setColor(QPalette.ColorRole.WindowText, muted_text(quiet))
+        self.all_clear.setPalette(quiet)
+        warnings.addWidget(self.all_clear)
         warnings.addStretch(1)
         self.warnings_box = QWidget()
         self.warnings_box.setLayout(warnings)
@@ -445,6 +451,7 @@ class GaugePanel(QWidget):
         ]
 
     def _show_advice(self, advice: list[Advice]) -> None:
+        self.all_clear.setVisible(not advice and self.metrics is not None)
         for n, label in enumerate(self.warning_labels):
             if n < len(advice):
                 label.setText(f"⚠ {advice[n].text}")
