@@ -60,3 +60,8 @@ def test_product_operations_rise_then_fall_as_automation_lands() -> None:
     peak = hours.index(max(hours))
     assert 0 < peak < PAST_SPRINTS - 1
     assert hours[-1] < hours[peak]
+
+
+def test_automation_items_say_what_they_automate_and_what_it_saves() -> None:
+    automation = [i.fields for i in sample_plan(TODAY).items if i.fields.category == "automation"]
+    assert automation and all(f.removes_operation and f.saves_hours_per_week for f in automation)

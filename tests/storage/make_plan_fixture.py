@@ -1,9 +1,11 @@
 """Write the sample plan in an older plan format, for the migration tests.
 
-Run when a new format is released, with the version that is now the previous one:
-    python tests/storage/make_plan_fixture.py 2
-writes tests/storage/plans/format-2.onproduct. Migration steps are never edited
-once released, so the file stays what that release wrote.
+Run it before adding a format's migration step, while the code still writes the
+format that is about to become the previous one:
+    python tests/storage/make_plan_fixture.py 3
+writes tests/storage/plans/format-3.onproduct. Once the next step exists, the code
+writes fields an older schema lacks, so a fixture cannot be made again afterwards;
+the committed files are what each release wrote.
 """
 
 from __future__ import annotations

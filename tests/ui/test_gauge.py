@@ -252,6 +252,7 @@ def test_put_automation_first_orders_the_backlog_by_payback(window: MainWindow) 
     for title, saves in (
         ("Self-service data migration from other tools", 2.0),
         ("Automatic dunning e-mails", 4.0),
+        ("Tax answer library in the help centre", None),
     ):
         item = document.items.item(by_title[title])
         document.edit_item(item.id, replace(item.editable, saves_hours_per_week=saves))

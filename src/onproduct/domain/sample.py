@@ -439,6 +439,18 @@ _ROWS: tuple[_Row, ...] = (
 )
 
 
+# Automation items: the manual operation each removes and the hours a week it saves.
+_AUTOMATES = {
+    "LED-120": ("Onboard new customers by hand", 8.0),
+    "LED-130": ("Import bank statements by hand", 4.0),
+    "LED-142": ("Correct VAT on EU invoices by hand", 3.0),
+    "LED-151": ("Renew TLS certificates by hand", 0.5),
+    "LED-165": ("Migrate customer data from other tools by hand", 5.0),
+    "LED-166": ("Chase late payments by e-mail", 2.0),
+    "LED-167": ("Answer tax questions from customers", 1.5),
+}
+
+
 def _monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
@@ -467,6 +479,8 @@ def sample_plan(today: date) -> SamplePlan:
                 status=status,
                 labels=tuple(label for label in labels.split(";") if label),
                 external_key=key,
+                removes_operation=_AUTOMATES[key][0] if key in _AUTOMATES else None,
+                saves_hours_per_week=_AUTOMATES[key][1] if key in _AUTOMATES else None,
             ),
             sprint,
         )
