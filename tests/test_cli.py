@@ -85,6 +85,9 @@ def test_metrics_of_a_sprint_match_the_numbers_worked_out_by_hand(imported: Path
             "end": "2026-01-18",
             "product_ops_hours": 6.5,
             "dev_ops_hours": 1.5,
+            "recurring_hours": 0.0,  # no recurring operations in this plan
+            "recorded": False,
+            "forecast": False,
         }
     ]
 

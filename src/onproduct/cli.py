@@ -11,10 +11,12 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import TextIO
 
 from onproduct.domain.metrics import BandState, Metrics, compute_metrics, percent, report
+from onproduct.domain.operations import plan_burden
 from onproduct.domain.settings import PlanSettings, stage_name
 from onproduct.exchange.importer import import_batch, sprints_to_create
 from onproduct.exchange.own_csv import ExchangeError, read_plan_csv
@@ -92,13 +94,20 @@ def metrics_text(plan_path: Path, sprint_name: str | None, *, as_json: bool) -> 
     plan = open_snapshot(plan_path)
     try:
         settings = PlanSettings.from_stored(plan.settings())
-        burden = plan.sprint_operations()
+        sprints = plan.sprints()
+        burden = plan_burden(
+            sprints,
+            plan.sprint_operations(),
+            plan.operations(),
+            plan.automation_plans(),
+            settings,
+            date.today(),
+        )
         if sprint_name is None:
             metrics = compute_metrics(plan.category_totals(), settings)
             scope = None
         else:
             folded = " ".join(sprint_name.split()).casefold()
-            sprints = plan.sprints()
             chosen = [s for s in sprints if s.name.casefold() == folded]
             if not chosen:
                 names = ", ".join(s.name for s in sprints) or "none"
@@ -110,7 +119,7 @@ def metrics_text(plan_path: Path, sprint_name: str | None, *, as_json: bool) -> 
             metrics = compute_metrics(
                 plan.category_totals(sprint.id), settings, sprint.capacity, weeks
             )
-            burden = [b for b in burden if b.sprint == sprint.name]
+            burden = [b for b in burden if b.period.sprint_id == sprint.id]
             scope = sprint.name
     finally:
         plan.close()

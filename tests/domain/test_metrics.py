@@ -11,7 +11,6 @@ from onproduct.domain.items import Item
 from onproduct.domain.metrics import (
     BandState,
     CategoryTotals,
-    SprintOperations,
     WarningKind,
     advice,
     band_state,
@@ -23,6 +22,7 @@ from onproduct.domain.metrics import (
     suggested_order,
     totals_of,
 )
+from onproduct.domain.operations import Period, burden
 from onproduct.domain.settings import PlanSettings
 
 # 2 features (6 h, 4 h), 1 automation (5 h), 3 debt items (3 h, 2 h, one unestimated),
@@ -189,11 +189,9 @@ def test_suggested_order_puts_automation_first_by_payback() -> None:
 
 def test_the_report_has_the_fields_of_the_contract() -> None:
     metrics = compute_metrics(TOTALS, PlanSettings(), capacity=40.0, weeks=2.0)
-    burden = [
-        SprintOperations("S2", date(2026, 1, 15), date(2026, 1, 28), 3.0, 1.0),
-        SprintOperations("S1", date(2026, 1, 1), date(2026, 1, 14), 5.0, 2.5),
-    ]
-    data = report(metrics, PlanSettings(), burden)
+    s1 = Period("S1", date(2026, 1, 1), date(2026, 1, 14), product_items=5.0, dev_items=2.5)
+    s2 = Period("S2", date(2026, 1, 15), date(2026, 1, 28), product_items=3.0, dev_items=1.0)
+    data = report(metrics, PlanSettings(), burden([s2, s1], [], [], date(2026, 1, 20)))
     assert data["on_product_index"] == 0.75 and data["basis"] == "effort"
     assert data["target"] == 0.75 and data["band"] == [0.7, 0.8]
     assert data["ops_share"] == 10 / 30
@@ -205,4 +203,8 @@ def test_the_report_has_the_fields_of_the_contract() -> None:
         "end": "2026-01-14",
         "product_ops_hours": 5.0,
         "dev_ops_hours": 2.5,
+        "recurring_hours": 0.0,
+        "recorded": False,
+        "forecast": False,
     }
+    assert data["burden"][1]["forecast"] is True  # type: ignore[index]

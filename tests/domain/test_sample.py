@@ -6,8 +6,10 @@ from collections import Counter
 from datetime import date
 
 from onproduct.domain.categories import CATEGORY_KEYS
-from onproduct.domain.items import validate_item, validate_sprint
+from onproduct.domain.items import Sprint, validate_item, validate_sprint
+from onproduct.domain.operations import AutomationPlan, Operation, OperationFields, plan_burden
 from onproduct.domain.sample import PAST_SPRINTS, sample_plan
+from onproduct.domain.settings import PlanSettings
 
 TODAY = date(2026, 11, 24)
 
@@ -50,18 +52,41 @@ def test_past_sprints_are_done_with_actuals_and_every_item_is_valid() -> None:
 
 
 def test_product_operations_rise_then_fall_as_automation_lands() -> None:
+    """The story of the sample, told by the burden per sprint."""
     plan = sample_plan(TODAY)
-    hours = [0.0] * PAST_SPRINTS
-    for entry in plan.items:
-        past = entry.sprint is not None and entry.sprint < PAST_SPRINTS
-        if entry.fields.category == "product_ops" and past:
-            assert entry.sprint is not None
-            hours[entry.sprint] += entry.fields.actual or 0.0
-    peak = hours.index(max(hours))
-    assert 0 < peak < PAST_SPRINTS - 1
-    assert hours[-1] < hours[peak]
+    sprints = [
+        Sprint(n + 1, f.name, f.start, f.end, f.capacity) for n, f in enumerate(plan.sprints)
+    ]
+    operations = [
+        Operation(**{k: getattr(f, k) for k in OperationFields.__dataclass_fields__}, id=n + 1)
+        for n, f in enumerate(plan.operations)
+    ]
+    ids = {o.name: o.id for o in operations}
+    automation = [
+        AutomationPlan(
+            ids[entry.operation],
+            entry.fields.saves_hours_per_week or 0.0,
+            sprints[entry.sprint].end
+            if entry.fields.status == "done" and entry.sprint is not None
+            else None,
+            sprints[entry.sprint].end if entry.sprint is not None else None,
+        )
+        for entry in plan.items
+        if entry.operation is not None
+    ]
+    burden = plan_burden(sprints, [], operations, automation, PlanSettings(), TODAY)
+    product = [b.product_recurring for b in burden]
+    peak = product.index(max(product))
+    assert 0 < peak < len(product) - 1  # it rose, then it fell
+    assert product[-1] < product[peak] / 2
+    development = [b.dev_recurring for b in burden]
+    assert development[-1] < development[0] / 4  # continuous deployment ended the hand deploys
 
 
 def test_automation_items_say_what_they_automate_and_what_it_saves() -> None:
-    automation = [i.fields for i in sample_plan(TODAY).items if i.fields.category == "automation"]
-    assert automation and all(f.removes_operation and f.saves_hours_per_week for f in automation)
+    plan = sample_plan(TODAY)
+    names = {o.name for o in plan.operations}
+    automation = [i for i in plan.items if i.fields.category == "automation"]
+    assert automation and all(
+        i.operation in names and i.fields.saves_hours_per_week for i in automation
+    )

@@ -359,7 +359,7 @@ def test_first_launch_creates_the_sample_plan_in_the_data_folder(
     assert window.open_initial(None)
     path = tmp_path / "data" / "Sample plan.onproduct"
     assert window.document is not None and window.document.plan.path == path
-    assert len(window.document.items) == 54
+    assert len(window.document.items) == 50
     window.close()
 
 

@@ -39,9 +39,11 @@ class ItemFields:
     status: str = "todo"
     labels: tuple[str, ...] = ()
     external_key: str | None = None
-    # Automation items only: the manual operation they remove, and the hours it saves.
-    removes_operation: str | None = None
+    # Automation items only: the recurring operation they remove, and the hours it saves.
+    operation_id: int | None = None
     saves_hours_per_week: float | None = None
+    # When the item was done; done items without one count as done at their sprint's end.
+    done_on: date | None = None
 
 
 ITEM_FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in fields(ItemFields))
@@ -62,8 +64,9 @@ class Item:
     status: str = "todo"
     labels: tuple[str, ...] = ()
     external_key: str | None = None
-    removes_operation: str | None = None
+    operation_id: int | None = None
     saves_hours_per_week: float | None = None
+    done_on: date | None = None
     sprint_id: int | None = None
     rank: float = 0.0
 
@@ -77,12 +80,34 @@ class Item:
 
 @dataclass(frozen=True, slots=True)
 class SprintFields:
-    """Everything about a sprint a user can edit."""
+    """Everything about a sprint a user edits in the sprint dialog."""
 
     name: str
     start: date
     end: date
     capacity: float | None = None
+    # Revenue (or customers) the product brought in during the sprint, if recorded.
+    revenue: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Baseline:
+    """The planned allocation of a sprint, kept when the user baselines it."""
+
+    taken_on: date
+    effort_by_category: dict[str, float]
+    count_by_category: dict[str, int]
+    product_ops_hours: float
+    dev_ops_hours: float
+
+
+@dataclass(frozen=True, slots=True)
+class SprintRecord:
+    """What closing a sprint records; a closed sprint is history."""
+
+    closed: bool = False
+    product_ops_hours: float | None = None
+    dev_ops_hours: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,10 +119,21 @@ class Sprint:
     start: date
     end: date
     capacity: float | None = None
+    revenue: float | None = None
+    record: SprintRecord = SprintRecord()
+    baseline: Baseline | None = None
 
     @property
     def editable(self) -> SprintFields:
-        return SprintFields(self.name, self.start, self.end, self.capacity)
+        return SprintFields(self.name, self.start, self.end, self.capacity, self.revenue)
+
+    @property
+    def closed(self) -> bool:
+        return self.record.closed
+
+    @property
+    def weeks(self) -> float:
+        return ((self.end - self.start).days + 1) / 7
 
     def contains(self, day: date) -> bool:
         return self.start <= day <= self.end
@@ -169,12 +205,13 @@ def validate_item(item: ItemFields) -> ItemFields:
     key = (item.external_key or "").strip() or None
     if key is not None and len(key) > MAX_KEY:
         raise ValidationError(f"An external key can be at most {MAX_KEY} characters.")
-    operation = " ".join((item.removes_operation or "").split()) or None
-    saves = check_effort(item.saves_hours_per_week, "hours saved per week")
+    operation, saves = (
+        item.operation_id,
+        check_effort(item.saves_hours_per_week, "hours saved per week"),
+    )
     if item.category != "automation":
         operation, saves = None, None  # only automation removes an operation
-    elif operation is not None and len(operation) > MAX_TITLE:
-        raise ValidationError(f"An operation name can be at most {MAX_TITLE} characters.")
+    done_on = item.done_on if item.status == "done" else None
     return ItemFields(
         title=title,
         category=item.category,
@@ -184,8 +221,9 @@ def validate_item(item: ItemFields) -> ItemFields:
         status=item.status,
         labels=clean_labels(item.labels),
         external_key=key,
-        removes_operation=operation,
+        operation_id=operation,
         saves_hours_per_week=saves,
+        done_on=done_on,
     )
 
 
@@ -197,7 +235,12 @@ def validate_sprint(sprint: SprintFields) -> SprintFields:
         raise ValidationError(f"A sprint name can be at most {MAX_TITLE} characters.")
     if sprint.end < sprint.start:
         raise ValidationError("A sprint cannot end before it starts.")
-    return SprintFields(name, sprint.start, sprint.end, check_effort(sprint.capacity, "capacity"))
+    revenue = sprint.revenue
+    if revenue is not None and (not math.isfinite(revenue) or revenue < 0):
+        raise ValidationError("Revenue must be a number of 0 or more.")
+    return SprintFields(
+        name, sprint.start, sprint.end, check_effort(sprint.capacity, "capacity"), revenue
+    )
 
 
 def format_effort(value: float | None, unit: str = "h") -> str:

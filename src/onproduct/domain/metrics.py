@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
 
 from onproduct.domain.categories import CATEGORIES, CATEGORY_KEYS
 from onproduct.domain.items import Item
+from onproduct.domain.operations import Burden, burden_entry
 from onproduct.domain.settings import PlanSettings
 
 ON_PRODUCT = tuple(c.key for c in CATEGORIES if c.is_on_product)
@@ -162,41 +162,10 @@ def compute_metrics(
     )
 
 
-# ------------------------------------------------------------------ burden
-
-
-@dataclass(frozen=True, slots=True)
-class SprintOperations:
-    """Operations effort of one sprint, in the plan's unit."""
-
-    sprint: str
-    start: date
-    end: date
-    product_ops: float
-    dev_ops: float
-
-
-def burden_entries(
-    sprints: Sequence[SprintOperations], settings: PlanSettings
-) -> list[dict[str, object]]:
-    """Operations burden per sprint in hours, in date order, as `metrics --json` reports it."""
-    ordered = sorted(sprints, key=lambda s: s.start)
-    return [
-        {
-            "sprint": s.sprint,
-            "start": s.start.isoformat(),
-            "end": s.end.isoformat(),
-            "product_ops_hours": round(settings.hours(s.product_ops), 6),
-            "dev_ops_hours": round(settings.hours(s.dev_ops), 6),
-        }
-        for s in ordered
-    ]
-
-
 def report(
     metrics: Metrics,
     settings: PlanSettings,
-    burden: Sequence[SprintOperations],
+    burden: Sequence[Burden],
     scope: str | None = None,
 ) -> dict[str, object]:
     """The figures of `onproduct metrics --json` (PRODUCT.md), plus a few that explain them."""
@@ -218,7 +187,7 @@ def report(
         "unestimated": metrics.unestimated,
         "capacity": metrics.capacity,
         "capacity_use": metrics.capacity_use,
-        "burden": burden_entries(burden, settings),
+        "burden": [burden_entry(b) for b in burden],
     }
 
 

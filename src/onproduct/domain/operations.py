@@ -15,7 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from onproduct.domain.items import MAX_TITLE, ValidationError, check_effort
+from onproduct.domain.items import MAX_TITLE, Sprint, ValidationError, check_effort
+from onproduct.domain.settings import PlanSettings
 
 KINDS = ("product", "development")
 KIND_NAMES = {"product": "Product operation", "development": "Development operation"}
@@ -241,6 +242,60 @@ def extend(periods: Sequence[Period], count: int) -> list[Period]:
         extra.append(Period(f"after {last.name} +{n + 1}", start, start + length))
         start = start + length + timedelta(days=1)
     return extra
+
+
+@dataclass(frozen=True, slots=True)
+class SprintOperations:
+    """Operations items of one sprint as the plan file totals them, in the plan's unit."""
+
+    sprint_id: int
+    product_ops: float
+    dev_ops: float
+
+
+def plan_burden(
+    sprints: Sequence[Sprint],
+    items: Sequence[SprintOperations],
+    operations: Sequence[Operation],
+    automation: Iterable[AutomationPlan],
+    settings: PlanSettings,
+    today: date,
+    extra: int = 0,
+) -> list[Burden]:
+    """The burden of every sprint of a plan (and `extra` periods after the last)."""
+    by_sprint = {row.sprint_id: row for row in items}
+    periods = []
+    for sprint in sprints:
+        row = by_sprint.get(sprint.id, SprintOperations(sprint.id, 0.0, 0.0))
+        periods.append(
+            Period(
+                sprint.name,
+                sprint.start,
+                sprint.end,
+                product_items=settings.hours(row.product_ops),
+                dev_items=settings.hours(row.dev_ops),
+                recorded_product=sprint.record.product_ops_hours,
+                recorded_dev=sprint.record.dev_ops_hours,
+                revenue=sprint.revenue,
+                sprint_id=sprint.id,
+            )
+        )
+    periods += extend(periods, extra)
+    return burden(periods, operations, savings_of(automation, today), today)
+
+
+def burden_entry(entry: Burden) -> dict[str, object]:
+    """One period of the burden as `metrics --json` reports it."""
+    return {
+        "sprint": entry.period.name,
+        "start": entry.period.start.isoformat(),
+        "end": entry.period.end.isoformat(),
+        "product_ops_hours": entry.product_hours,
+        "dev_ops_hours": entry.dev_hours,
+        "recurring_hours": round(entry.product_recurring + entry.dev_recurring, 6),
+        "recorded": entry.recorded,
+        "forecast": entry.forecast,
+    }
 
 
 # ------------------------------------------------------- does it scale?

@@ -1,10 +1,9 @@
 """Onproduct's own CSV format (PRODUCT.md): a header row, then one item per row.
 
 Columns, in any order: key, title, category, estimate, actual, status, sprint,
-sprint_start, sprint_end, labels, description (and, optionally, removes_operation and
-saves_hours_per_week). Only title and category are required. The whole file is read
-and checked before anything is written, and a problem is reported with its line and
-column.
+sprint_start, sprint_end, labels, description. Only title and category are required.
+The whole file is read and checked before anything is written, and a problem is
+reported with its line and column.
 """
 
 from __future__ import annotations
@@ -38,7 +37,7 @@ COLUMNS = (
     "labels",
     "description",
 )
-OPTIONAL_COLUMNS = ("removes_operation", "saves_hours_per_week")
+OPTIONAL_COLUMNS: tuple[str, ...] = ()
 REQUIRED_COLUMNS = ("title", "category")
 
 
@@ -174,7 +173,7 @@ def _row(record: list[str], position: dict[str, int], source: str, line: int) ->
     if status not in STATUSES:
         raise ExchangeError(f"{where('status')}: {status!r} is not todo, doing or done.")
     efforts: dict[str, float | None] = {}
-    for column in ("estimate", "actual", "saves_hours_per_week"):
+    for column in ("estimate", "actual"):
         try:
             efforts[column] = parse_effort(cell(column), column.replace("_", " "))
         except ValidationError as error:
@@ -192,8 +191,6 @@ def _row(record: list[str], position: dict[str, int], source: str, line: int) ->
         status=status,
         labels=labels,
         external_key=cell("key"),
-        removes_operation=cell("removes_operation"),
-        saves_hours_per_week=efforts["saves_hours_per_week"],
     )
     try:
         fields = validate_item(fields)

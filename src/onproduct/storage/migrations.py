@@ -102,11 +102,66 @@ def _v3_automation_fields(cur: Executes) -> None:
     )
 
 
+def _v4_operations_register(cur: Executes) -> None:
+    cur.execute(
+        """
+        CREATE TABLE operation (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            kind TEXT NOT NULL CHECK (kind IN ('product', 'development')),
+            start_date TEXT NOT NULL,
+            end_date TEXT,
+            hours_per_week REAL CHECK (hours_per_week IS NULL OR hours_per_week >= 0),
+            times_per_week REAL CHECK (times_per_week IS NULL OR times_per_week >= 0),
+            minutes_each REAL CHECK (minutes_each IS NULL OR minutes_each >= 0),
+            notes TEXT NOT NULL DEFAULT '',
+            CHECK (end_date IS NULL OR end_date >= start_date)
+        )"""
+    )
+    # Format 3 named the removed operation in free text: each name becomes an entry of
+    # the register, for the user to check, and the items point at it.
+    cur.execute(
+        """
+        INSERT INTO operation (name, kind, start_date, hours_per_week, notes)
+        SELECT min(trim(removes_operation)), 'product',
+               coalesce((SELECT min(start_date) FROM sprint), date('now')),
+               max(coalesce(saves_hours_per_week, 0)),
+               'Named by an automation item before the register existed:'
+               || ' check its kind, hours and start.'
+        FROM item
+        WHERE trim(coalesce(removes_operation, '')) != ''
+        GROUP BY lower(trim(removes_operation))"""
+    )
+    cur.execute(
+        "ALTER TABLE item ADD COLUMN operation_id INTEGER"
+        " REFERENCES operation (id) ON DELETE SET NULL"
+    )
+    cur.execute(
+        """
+        UPDATE item SET operation_id = (
+            SELECT o.id FROM operation o WHERE o.name = trim(item.removes_operation)
+        ) WHERE trim(coalesce(removes_operation, '')) != ''"""
+    )
+    cur.execute("ALTER TABLE item DROP COLUMN removes_operation")
+    cur.execute("ALTER TABLE item ADD COLUMN done_on TEXT")
+    cur.execute("CREATE INDEX item_operation ON item (operation_id)")
+    cur.execute("ALTER TABLE sprint ADD COLUMN closed INTEGER NOT NULL DEFAULT 0")
+    cur.execute("ALTER TABLE sprint ADD COLUMN actual_product_ops REAL")
+    cur.execute("ALTER TABLE sprint ADD COLUMN actual_dev_ops REAL")
+    cur.execute("ALTER TABLE sprint ADD COLUMN revenue REAL")
+    cur.execute("ALTER TABLE sprint ADD COLUMN baseline TEXT")
+
+
 STEPS: tuple[Step, ...] = (
     Step(1, "sprints, items and labels", _v1_board),
     Step(2, "plan settings with the defaults of a new plan", _v2_plan_settings),
     Step(
         3, "the operation an automation item removes and the hours it saves", _v3_automation_fields
+    ),
+    Step(
+        4,
+        "the register of recurring operations, done dates, closed sprints",
+        _v4_operations_register,
     ),
 )
 

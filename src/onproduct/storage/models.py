@@ -31,9 +31,29 @@ class SprintRow(BaseModel):
     start_date = DateField()
     end_date = DateField()
     capacity = FloatField(null=True)
+    closed = IntegerField(default=0)
+    actual_product_ops = FloatField(null=True)
+    actual_dev_ops = FloatField(null=True)
+    revenue = FloatField(null=True)
+    baseline = TextField(null=True)
 
     class Meta:
         table_name = "sprint"
+
+
+class OperationRow(BaseModel):
+    id = AutoField()
+    name = TextField(unique=True)
+    kind = TextField()
+    start_date = DateField()
+    end_date = DateField(null=True)
+    hours_per_week = FloatField(null=True)
+    times_per_week = FloatField(null=True)
+    minutes_each = FloatField(null=True)
+    notes = TextField(default="")
+
+    class Meta:
+        table_name = "operation"
 
 
 class ItemRow(BaseModel):
@@ -45,8 +65,11 @@ class ItemRow(BaseModel):
     actual = FloatField(null=True)
     status = TextField(default="todo")
     external_key = TextField(null=True)
-    removes_operation = TextField(null=True)
+    operation = ForeignKeyField(
+        OperationRow, null=True, column_name="operation_id", on_delete="SET NULL"
+    )
     saves_hours_per_week = FloatField(null=True)
+    done_on = DateField(null=True)
     sprint = ForeignKeyField(
         SprintRow, null=True, column_name="sprint_id", on_delete="RESTRICT", backref="items"
     )
@@ -74,4 +97,4 @@ class PlanSettingRow(BaseModel):
         table_name = "plan_setting"
 
 
-MODELS = (SprintRow, ItemRow, ItemLabelRow, PlanSettingRow)
+MODELS = (SprintRow, OperationRow, ItemRow, ItemLabelRow, PlanSettingRow)

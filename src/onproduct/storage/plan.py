@@ -18,10 +18,41 @@ from typing import Any, TypeVar, cast
 
 from peewee import SqliteDatabase
 
-from onproduct.domain.items import ITEM_FIELD_NAMES, Item, ItemFields, Sprint, SprintFields
-from onproduct.domain.metrics import CategoryTotals, SprintOperations
+from onproduct.domain.items import (
+    ITEM_FIELD_NAMES,
+    Baseline,
+    Item,
+    ItemFields,
+    Sprint,
+    SprintFields,
+    SprintRecord,
+)
+from onproduct.domain.metrics import CategoryTotals
+from onproduct.domain.operations import (
+    AutomationPlan,
+    Operation,
+    OperationFields,
+    SprintOperations,
+)
 from onproduct.storage.errors import DATABASE_ERRORS, StorageError, explain_write_error
-from onproduct.storage.models import MODELS, ItemLabelRow, ItemRow, PlanSettingRow, SprintRow
+from onproduct.storage.models import (
+    MODELS,
+    ItemLabelRow,
+    ItemRow,
+    OperationRow,
+    PlanSettingRow,
+    SprintRow,
+)
+from onproduct.storage.records import (
+    OPERATION_COLUMNS,
+    SPRINT_COLUMNS,
+    baseline_text,
+    operation_from_row,
+    operation_values,
+    record_values,
+    sprint_from_row,
+    sprint_values,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -35,13 +66,25 @@ _ITEM_COLUMNS = (
     "actual",
     "status",
     "external_key",
-    "removes_operation",
+    "operation_id",
     "saves_hours_per_week",
+    "done_on",
     "sprint_id",
     "rank",
 )
 # Item attributes that are columns of the item table (labels live in item_label).
 _ITEM_UPDATABLE = frozenset(_ITEM_COLUMNS) - {"id"}
+# Item attributes whose peewee field has another name (foreign keys).
+_FIELD_OF = {"sprint_id": "sprint", "operation_id": "operation"}
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _stored(value: Any) -> Any:
+    """A value as a raw cursor stores it (dates as ISO text)."""
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def connect(path: Path, *, journal_mode: str = "wal") -> SqliteDatabase:
@@ -155,8 +198,9 @@ class Plan:
                 row[7],
                 row[8],
                 row[9],
-                row[10],
+                _day(row[10]),
                 row[11],
+                row[12],
             )
             for row in rows
         ]
@@ -180,6 +224,7 @@ class Plan:
                 )
             )
             values = dict(zip(_ITEM_COLUMNS, row, strict=True))
+            values["done_on"] = _day(values["done_on"])
             result.append(Item(labels=labels, **values))
         return result
 
@@ -187,15 +232,38 @@ class Plan:
         """Every sprint, earliest first."""
         try:
             rows = self._db.execute_sql(
-                "SELECT id, name, start_date, end_date, capacity FROM sprint"
-                " ORDER BY start_date, id"
+                f"SELECT {SPRINT_COLUMNS} FROM sprint ORDER BY start_date, id"
             ).fetchall()
         except DATABASE_ERRORS as error:
             raise StorageError(f"The plan's sprints could not be read: {error}.") from error
-        return [
-            Sprint(sid, name, date.fromisoformat(start), date.fromisoformat(end), capacity)
-            for sid, name, start, end, capacity in rows
-        ]
+        return [sprint_from_row(row) for row in rows]
+
+    def operations(self) -> list[Operation]:
+        """The register of recurring operations, by name."""
+        rows = self._db.execute_sql(
+            f"SELECT {OPERATION_COLUMNS} FROM operation ORDER BY name COLLATE NOCASE"
+        ).fetchall()
+        return [operation_from_row(row) for row in rows]
+
+    def automation_plans(self) -> list[AutomationPlan]:
+        """Automation items linked to an operation: what they save and when.
+
+        A done item saves from its done date, or from its sprint's end when it has none.
+        """
+        rows = self._db.execute_sql(
+            """
+            SELECT i.operation_id, coalesce(i.saves_hours_per_week, 0), i.status, i.done_on,
+                   s.end_date
+            FROM item i LEFT JOIN sprint s ON s.id = i.sprint_id
+            WHERE i.category = 'automation' AND i.operation_id IS NOT NULL
+            """
+        ).fetchall()
+        plans = []
+        for operation_id, saves, status, done_on, sprint_end in rows:
+            end = _day(sprint_end)
+            done = (_day(done_on) or end) if status == "done" else None
+            plans.append(AutomationPlan(operation_id, saves, done, end))
+        return plans
 
     def settings(self) -> dict[str, Any]:
         """The settings rows as stored (PlanSettings.from_stored makes sense of them)."""
@@ -217,26 +285,21 @@ class Plan:
         }
 
     def sprint_operations(self) -> list[SprintOperations]:
-        """Operations effort of every sprint, earliest first: an item counts its actual
+        """Operations effort of the items of each sprint: an item counts its actual
         effort once it is done and has one, its estimate otherwise."""
         rows = self._db.execute_sql(
             """
-            SELECT s.name, s.start_date, s.end_date,
-                   coalesce(sum(CASE WHEN i.category = 'product_ops' THEN {hours} END), 0),
-                   coalesce(sum(CASE WHEN i.category = 'dev_ops' THEN {hours} END), 0)
-            FROM sprint s LEFT JOIN item i ON i.sprint_id = s.id
-            GROUP BY s.id ORDER BY s.start_date, s.id
+            SELECT sprint_id,
+                   coalesce(sum(CASE WHEN category = 'product_ops' THEN {hours} END), 0),
+                   coalesce(sum(CASE WHEN category = 'dev_ops' THEN {hours} END), 0)
+            FROM item WHERE sprint_id IS NOT NULL AND category IN ('product_ops', 'dev_ops')
+            GROUP BY sprint_id
             """.format(
-                hours="CASE WHEN i.status = 'done' AND i.actual IS NOT NULL"
-                " THEN i.actual ELSE coalesce(i.estimate, 0) END"
+                hours="CASE WHEN status = 'done' AND actual IS NOT NULL"
+                " THEN actual ELSE coalesce(estimate, 0) END"
             )
         ).fetchall()
-        return [
-            SprintOperations(
-                name, date.fromisoformat(start), date.fromisoformat(end), float(product), float(dev)
-            )
-            for name, start, end, product, dev in rows
-        ]
+        return [SprintOperations(sid, float(product), float(dev)) for sid, product, dev in rows]
 
     # ----------------------------------------------------------------- writing
 
@@ -250,7 +313,11 @@ class Plan:
     @_writes
     def add_item(self, fields: ItemFields, sprint_id: int | None, rank: float) -> Item:
         """Store a new item and return it with the id the file gave it."""
-        values = {name: getattr(fields, name) for name in ITEM_FIELD_NAMES if name != "labels"}
+        values = {
+            _FIELD_OF.get(name, name): getattr(fields, name)
+            for name in ITEM_FIELD_NAMES
+            if name != "labels"
+        }
         item_id = ItemRow.insert(sprint=sprint_id, rank=rank, **values).execute()
         self._write_labels(item_id, fields.labels)
         return Item(id=item_id, sprint_id=sprint_id, rank=rank, **fields_dict(fields))
@@ -266,7 +333,7 @@ class Plan:
         rows: list[tuple[object, ...]] = []
         labels: list[tuple[int, int, str]] = []
         for item in items:
-            rows.append(tuple(getattr(item, column) for column in _ITEM_COLUMNS))
+            rows.append(tuple(_stored(getattr(item, column)) for column in _ITEM_COLUMNS))
             labels.extend((item.id, pos, label) for pos, label in enumerate(item.labels))
         cursor.executemany(
             f"INSERT INTO item ({', '.join(_ITEM_COLUMNS)}) VALUES ({placeholders})", rows
@@ -289,8 +356,7 @@ class Plan:
             if unknown:
                 raise StorageError(f"Items have no field {', '.join(sorted(unknown))}.")
             if columns:
-                if "sprint_id" in columns:
-                    columns["sprint"] = columns.pop("sprint_id")
+                columns = {_FIELD_OF.get(k, k): v for k, v in columns.items()}
                 updated = ItemRow.update(**columns).where(ItemRow.id == item_id).execute()
                 if updated != 1:
                     raise StorageError(f"The plan has no item {item_id}.")
@@ -310,38 +376,61 @@ class Plan:
 
     @_writes
     def add_sprint(self, fields: SprintFields) -> Sprint:
-        sprint_id = SprintRow.insert(
-            name=fields.name,
-            start_date=fields.start,
-            end_date=fields.end,
-            capacity=fields.capacity,
-        ).execute()
-        return Sprint(sprint_id, fields.name, fields.start, fields.end, fields.capacity)
+        sprint_id = SprintRow.insert(**sprint_values(fields)).execute()
+        return Sprint(
+            sprint_id, fields.name, fields.start, fields.end, fields.capacity, fields.revenue
+        )
 
     @_writes
     def insert_sprint(self, sprint: Sprint) -> None:
+        """Store a sprint exactly as it was (undo), record and baseline included."""
         SprintRow.insert(
             id=sprint.id,
-            name=sprint.name,
-            start_date=sprint.start,
-            end_date=sprint.end,
-            capacity=sprint.capacity,
+            baseline=baseline_text(sprint.baseline),
+            **sprint_values(sprint.editable),
+            **record_values(sprint.record),
         ).execute()
 
     @_writes
     def update_sprint(self, sprint_id: int, fields: SprintFields) -> None:
+        self._update_sprint(sprint_id, sprint_values(fields))
+
+    @_writes
+    def set_sprint_record(self, sprint_id: int, record: SprintRecord) -> None:
+        self._update_sprint(sprint_id, record_values(record))
+
+    @_writes
+    def set_baseline(self, sprint_id: int, baseline: Baseline | None) -> None:
+        self._update_sprint(sprint_id, {"baseline": baseline_text(baseline)})
+
+    def _update_sprint(self, sprint_id: int, values: Mapping[str, Any]) -> None:
+        updated = SprintRow.update(**values).where(SprintRow.id == sprint_id).execute()
+        if updated != 1:
+            raise StorageError(f"The plan has no sprint {sprint_id}.")
+
+    @_writes
+    def add_operation(self, fields: OperationFields) -> Operation:
+        operation_id = OperationRow.insert(**operation_values(fields)).execute()
+        return Operation(**_operation_kwargs(fields), id=operation_id)
+
+    @_writes
+    def insert_operation(self, operation: Operation) -> None:
+        OperationRow.insert(id=operation.id, **operation_values(operation.editable)).execute()
+
+    @_writes
+    def update_operation(self, operation_id: int, fields: OperationFields) -> None:
         updated = (
-            SprintRow.update(
-                name=fields.name,
-                start_date=fields.start,
-                end_date=fields.end,
-                capacity=fields.capacity,
-            )
-            .where(SprintRow.id == sprint_id)
+            OperationRow.update(**operation_values(fields))
+            .where(OperationRow.id == operation_id)
             .execute()
         )
         if updated != 1:
-            raise StorageError(f"The plan has no sprint {sprint_id}.")
+            raise StorageError(f"The plan has no operation {operation_id}.")
+
+    @_writes
+    def delete_operation(self, operation_id: int) -> None:
+        """Delete an operation; items that removed it no longer point at anything."""
+        OperationRow.delete().where(OperationRow.id == operation_id).execute()
 
     @_writes
     def delete_sprint(self, sprint_id: int) -> None:
@@ -354,6 +443,10 @@ class Plan:
             self.raw_connection().backup(target)
         finally:
             target.close()
+
+
+def _operation_kwargs(fields: OperationFields) -> dict[str, Any]:
+    return {f: getattr(fields, f) for f in OperationFields.__dataclass_fields__}
 
 
 def fields_dict(fields: ItemFields) -> dict[str, Any]:

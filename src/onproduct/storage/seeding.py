@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from onproduct.domain.items import SprintFields
@@ -14,9 +15,13 @@ def write_sample(plan: Plan, today: date) -> None:
     sample = sample_plan(today)
     with plan.transaction():
         sprint_ids = [plan.add_sprint(fields).id for fields in sample.sprints]
+        operation_ids = {op.name: plan.add_operation(op).id for op in sample.operations}
         for rank, entry in enumerate(sample.items, start=1):
             sprint_id = sprint_ids[entry.sprint] if entry.sprint is not None else None
-            plan.add_item(entry.fields, sprint_id, float(rank))
+            fields = entry.fields
+            if entry.operation is not None:
+                fields = replace(fields, operation_id=operation_ids[entry.operation])
+            plan.add_item(fields, sprint_id, float(rank))
 
 
 def first_sprint(plan: Plan, today: date) -> None:

@@ -9,11 +9,13 @@ obsolete, so the stack drops it and never holds a change that did not happen.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QUndoCommand
 
 from onproduct.domain.items import Item, ItemChange, ItemFields, Sprint, SprintFields
+from onproduct.domain.operations import Operation, OperationFields
 from onproduct.storage.errors import StorageError
 
 if TYPE_CHECKING:
@@ -45,6 +47,8 @@ class PlanCommand(QUndoCommand):
         except StorageError as error:
             self.setObsolete(True)
             self._document.report_error(str(error))
+        else:
+            self._document.note_change()
 
 
 class ChangeItemsCommand(PlanCommand):
@@ -123,7 +127,15 @@ class EditSprintCommand(PlanCommand):
     def __init__(self, document: PlanDocument, before: Sprint, after: SprintFields) -> None:
         super().__init__(document, f"Edit sprint “{after.name}”")
         self._before = before
-        self._after = Sprint(before.id, after.name, after.start, after.end, after.capacity)
+        # Only what the dialog edits changes: the record and the baseline stay.
+        self._after = replace(
+            before,
+            name=after.name,
+            start=after.start,
+            end=after.end,
+            capacity=after.capacity,
+            revenue=after.revenue,
+        )
 
     def apply(self) -> None:
         self._document.write_sprint(self._after)
@@ -167,3 +179,74 @@ class ChangeSettingsCommand(PlanCommand):
 
     def revert(self) -> None:
         self._document.write_settings(self._before)
+
+
+class AddOperationCommand(PlanCommand):
+    def __init__(self, document: PlanDocument, fields: OperationFields) -> None:
+        super().__init__(document, f"Add operation “{fields.name}”")
+        self._fields = fields
+        self.operation: Operation | None = None
+
+    def apply(self) -> None:
+        if self.operation is None:
+            self.operation = self._document.write_new_operation(self._fields)
+        else:
+            self._document.write_restored_operation(self.operation, [])
+
+    def revert(self) -> None:
+        assert self.operation is not None
+        self._document.write_removed_operation(self.operation.id, [])
+
+
+class EditOperationCommand(PlanCommand):
+    def __init__(self, document: PlanDocument, before: Operation, after: Operation) -> None:
+        super().__init__(document, f"Edit operation “{after.name}”")
+        self._before = before
+        self._after = after
+
+    def apply(self) -> None:
+        self._document.write_operation(self._after)
+
+    def revert(self) -> None:
+        self._document.write_operation(self._before)
+
+
+class DeleteOperationCommand(PlanCommand):
+    """Deletes an operation; undo brings it back and re-links the items that removed it."""
+
+    def __init__(self, document: PlanDocument, operation: Operation, linked: Sequence[int]) -> None:
+        super().__init__(document, f"Delete operation “{operation.name}”")
+        self._operation = operation
+        self._linked = tuple(linked)
+
+    def apply(self) -> None:
+        self._document.write_removed_operation(self._operation.id, self._linked)
+
+    def revert(self) -> None:
+        self._document.write_restored_operation(self._operation, self._linked)
+
+
+class SprintStateCommand(PlanCommand):
+    """Closes, re-opens or baselines a sprint: its record and baseline, and item changes,
+    all written together; undo restores every one of them."""
+
+    def __init__(
+        self,
+        document: PlanDocument,
+        text: str,
+        before: Sprint,
+        after: Sprint,
+        changes: Sequence[ItemChange] = (),
+    ) -> None:
+        super().__init__(document, text)
+        self._before = before
+        self._after = after
+        self._changes = tuple(changes)
+
+    def apply(self) -> None:
+        self._document.write_sprint_state(self._after, {c.item_id: c.after for c in self._changes})
+
+    def revert(self) -> None:
+        self._document.write_sprint_state(
+            self._before, {c.item_id: c.before for c in self._changes}
+        )

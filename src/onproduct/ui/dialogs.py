@@ -41,6 +41,7 @@ from onproduct.domain.items import (
     validate_sprint,
 )
 from onproduct.domain.metrics import payback_weeks
+from onproduct.domain.operations import KIND_NAMES, Operation
 from onproduct.domain.settings import PlanSettings
 from onproduct.ui.colors import category_color
 
@@ -131,7 +132,7 @@ class ItemDialog(FormDialog[ItemFields]):
         *,
         title: str,
         known_labels: Sequence[str] = (),
-        known_operations: Sequence[str] = (),
+        operations: Sequence[Operation] = (),
         check: ItemCheck = validate_item,
         settings: PlanSettings | None = None,
     ) -> None:
@@ -165,11 +166,22 @@ class ItemDialog(FormDialog[ItemFields]):
         self.key_edit.setPlaceholderText("e.g. a Jira key")
         self._settings = settings or PlanSettings()
         unit = self._settings.unit
-        self.operation_edit = QLineEdit(fields.removes_operation or "")
-        self.operation_edit.setPlaceholderText("e.g. Onboard new customers by hand")
-        operations = QCompleter(list(known_operations), self)
-        operations.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.operation_edit.setCompleter(operations)
+        self.operation_box = QComboBox()
+        self.operation_box.addItem("None chosen", None)
+        for operation in operations:
+            self.operation_box.addItem(operation.name, operation.id)
+            self.operation_box.setItemData(
+                self.operation_box.count() - 1,
+                f"{KIND_NAMES[operation.kind]}, {operation.weekly_hours:g} h a week",
+                Qt.ItemDataRole.ToolTipRole,
+            )
+        self.operation_box.setCurrentIndex(max(0, self.operation_box.findData(fields.operation_id)))
+        self.operation_box.setToolTip(
+            "The recurring operation this automation ends (see the Operations tab)"
+        )
+        self.done_edit = QDateEdit(_qdate(fields.done_on or date.today()))
+        self.done_edit.setCalendarPopup(True)
+        self.done_edit.setDisplayFormat("d MMM yyyy")
         self.saves_edit = QLineEdit(_effort_text(fields.saves_hours_per_week))
         self.saves_edit.setPlaceholderText("unknown")
         self.payback_label = QLabel()
@@ -187,13 +199,15 @@ class ItemDialog(FormDialog[ItemFields]):
         self.form.addRow("&Title:", self.title_edit)
         self.form.addRow("&Category:", self.category_box)
         self.form.addRow("&Status:", self.status_box)
+        self.done_label = QLabel("Done o&n:", buddy=self.done_edit)
+        self.form.addRow(self.done_label, self.done_edit)
         # A row whose field is a layout gets no buddy: name it, or "&" shows as text.
         self.form.addRow(QLabel("&Estimate:", buddy=self.estimate_edit), effort)
         saves = QHBoxLayout()
         saves.addWidget(self.saves_edit)
         saves.addWidget(QLabel("h a week"))
         saves.addWidget(self.payback_label, 1)
-        self.form.addRow("Removes &operation:", self.operation_edit)
+        self.form.addRow("Removes &operation:", self.operation_box)
         self.saves_row = QLabel("Sa&ves:", buddy=self.saves_edit)
         self.form.addRow(self.saves_row, saves)
         self.form.addRow("&Labels:", self.labels_edit)
@@ -202,6 +216,8 @@ class ItemDialog(FormDialog[ItemFields]):
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)
 
         self.category_box.currentIndexChanged.connect(self._show_automation)
+        self.status_box.currentIndexChanged.connect(self._show_done)
+        self._show_done()
         for edit in (self.estimate_edit, self.saves_edit):
             edit.textChanged.connect(self._show_payback)
         self._show_automation()
@@ -214,8 +230,12 @@ class ItemDialog(FormDialog[ItemFields]):
     def _show_automation(self) -> None:
         # Only automation removes a manual operation; the rows stay out of the way otherwise.
         automation = self.category_box.currentData() == "automation"
-        self.form.setRowVisible(self.operation_edit, automation)
+        self.form.setRowVisible(self.operation_box, automation)
         self.form.setRowVisible(self.saves_row, automation)
+
+    def _show_done(self) -> None:
+        # When it was done matters to the operations it removes; ask only for done items.
+        self.form.setRowVisible(self.done_label, self.status_box.currentData() == "done")
 
     def _show_payback(self) -> None:
         try:
@@ -239,7 +259,10 @@ class ItemDialog(FormDialog[ItemFields]):
             status=str(self.status_box.currentData()),
             labels=parse_labels(self.labels_edit.text()),
             external_key=self.key_edit.text(),
-            removes_operation=self.operation_edit.text(),
+            operation_id=self.operation_box.currentData(),
+            done_on=self.done_edit.date().toPython()
+            if self.status_box.currentData() == "done"
+            else None,
             saves_hours_per_week=parse_effort(self.saves_edit.text(), "hours saved per week"),
         )
 

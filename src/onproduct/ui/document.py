@@ -10,7 +10,9 @@ from __future__ import annotations
 import bisect
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import fields as dataclass_fields
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -19,30 +21,48 @@ from PySide6.QtGui import QUndoStack
 from onproduct.domain.categories import CATEGORY_KEYS, category
 from onproduct.domain.items import (
     ITEM_FIELD_NAMES,
+    Baseline,
     Item,
     ItemChange,
     ItemFields,
     Sprint,
     SprintFields,
+    SprintRecord,
     ValidationError,
     validate_item,
     validate_sprint,
 )
 from onproduct.domain.metrics import suggested_order
+from onproduct.domain.operations import (
+    Burden,
+    Operation,
+    OperationFields,
+    load_on,
+    plan_burden,
+    savings_of,
+    validate_operation,
+)
 from onproduct.domain.ranking import BACKLOG, Bucket, ranks_between, renumbered
 from onproduct.domain.settings import PlanSettings, validate_settings
 from onproduct.storage.plan import Plan
 from onproduct.ui.commands import (
     AddItemCommand,
+    AddOperationCommand,
     AddSprintCommand,
     ChangeItemsCommand,
     ChangeSettingsCommand,
     DeleteItemsCommand,
+    DeleteOperationCommand,
     DeleteSprintCommand,
+    EditOperationCommand,
     EditSprintCommand,
+    SprintStateCommand,
 )
 from onproduct.ui.item_model import PlanItemModel
+from onproduct.ui.operations_model import OperationListModel
 from onproduct.ui.sprint_model import SprintListModel
+
+_OPERATION_FIELDS = tuple(f.name for f in dataclass_fields(OperationFields))
 
 
 def _quoted_or_count(items: Sequence[Item]) -> str:
@@ -59,6 +79,8 @@ class PlanDocument(QObject):
     errorOccurred = Signal(str)
     # The plan settings changed (target, basis, unit, ...).
     settingsChanged = Signal()
+    # Anything in the plan changed (every command, done or undone); the charts listen.
+    changed = Signal()
 
     def __init__(self, plan: Plan, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -69,7 +91,12 @@ class PlanDocument(QObject):
         self.items = PlanItemModel(plan.items(), self)
         self.sprints = SprintListModel(plan.sprints(), self)
         self.items.unit = self.sprints.unit = self.settings.unit
+        self.operations = OperationListModel(plan.operations(), self)
+        self.operations.load_now = self.load_now
         self.undo_stack = QUndoStack(self)
+        # Counts changes, so results computed from the file can be cached per revision.
+        self.revision = 0
+        self._burden_cache: tuple[int, int, list[Burden]] | None = None
 
     @property
     def plan(self) -> Plan:
@@ -85,6 +112,40 @@ class PlanDocument(QObject):
 
     def report_error(self, message: str) -> None:
         self.errorOccurred.emit(message)
+
+    def note_change(self) -> None:
+        self.revision += 1
+        self.operations.refresh()
+        self.changed.emit()
+
+    # ---------------------------------------------------- operations burden
+
+    def burden(self, extra: int = 0) -> list[Burden]:
+        """The burden of every sprint (and `extra` forecast periods), from the plan file."""
+        cached = self._burden_cache
+        if cached is not None and cached[:2] == (self.revision, extra):
+            return cached[2]
+        plan = self._plan
+        result = plan_burden(
+            plan.sprints(),
+            plan.sprint_operations(),
+            self.operations.operations(),
+            plan.automation_plans(),
+            self.settings,
+            date.today(),
+            extra,
+        )
+        self._burden_cache = (self.revision, extra, result)
+        return result
+
+    def load_now(self, operation: Operation) -> float:
+        """Hours a week an operation costs today, after done automation."""
+        savings = [
+            s
+            for s in savings_of(self._plan.automation_plans(), date.today())
+            if s.operation_id == operation.id and not s.forecast
+        ]
+        return load_on(operation, savings, date.today())
 
     # ------------------------------------------------- changes the UI asks for
 
@@ -283,7 +344,119 @@ class PlanDocument(QObject):
         self.undo_stack.push(ChangeItemsCommand(self, text, changes))
         return True
 
+    def check_operation(self, fields: OperationFields, operation_id: int | None) -> OperationFields:
+        fields = validate_operation(fields)
+        if self.operations.name_taken(fields.name, operation_id):
+            raise ValidationError(f"There is already an operation called “{fields.name}”.")
+        return fields
+
+    def add_operation(self, fields: OperationFields) -> int | None:
+        command = AddOperationCommand(self, self.check_operation(fields, None))
+        self.undo_stack.push(command)
+        return command.operation.id if command.operation is not None else None
+
+    def edit_operation(self, operation_id: int, fields: OperationFields) -> bool:
+        fields = self.check_operation(fields, operation_id)
+        before = self.operations.operation(operation_id)
+        if before.editable == fields:
+            return False
+        after = Operation(**{f: getattr(fields, f) for f in _OPERATION_FIELDS}, id=operation_id)
+        self.undo_stack.push(EditOperationCommand(self, before, after))
+        return True
+
+    def delete_operation(self, operation_id: int) -> bool:
+        operation = self.operations.operation(operation_id)
+        linked = [i.id for i in self.items.items() if i.operation_id == operation_id]
+        self.undo_stack.push(DeleteOperationCommand(self, operation, linked))
+        return True
+
+    def close_sprint(
+        self,
+        sprint_id: int,
+        item_values: Mapping[int, Mapping[str, Any]],
+        record: SprintRecord,
+        revenue: float | None,
+    ) -> bool:
+        """Close a sprint: items' actuals and done dates, its real operations hours."""
+        before = self.sprints.sprint(sprint_id)
+        after = replace(before, record=replace(record, closed=True), revenue=revenue)
+        changes = []
+        for item_id, values in item_values.items():
+            item = self.items.item(item_id)
+            fields = validate_item(replace(item.editable, **values))
+            after_values = {k: getattr(fields, k) for k in values}
+            if item.values(after_values) != after_values:
+                changes.append(ItemChange(item_id, item.values(after_values), after_values))
+        text = f"Close sprint “{before.name}”"
+        self.undo_stack.push(SprintStateCommand(self, text, before, after, changes))
+        return True
+
+    def reopen_sprint(self, sprint_id: int) -> bool:
+        """Make a closed sprint a plan again; what closing recorded is set aside."""
+        before = self.sprints.sprint(sprint_id)
+        if not before.closed:
+            return False
+        after = replace(before, record=SprintRecord())
+        self.undo_stack.push(
+            SprintStateCommand(self, f"Re-open sprint “{before.name}”", before, after)
+        )
+        return True
+
+    def baseline_sprint(self, sprint_id: int, today: date) -> bool:
+        """Keep the sprint's planned allocation, to compare with what happens."""
+        before = self.sprints.sprint(sprint_id)
+        lanes = {k: self.items.totals(Bucket(sprint_id, k)) for k in CATEGORY_KEYS}
+        planned = next((b for b in self.burden() if b.period.sprint_id == sprint_id), None)
+        baseline = Baseline(
+            today,
+            {k: t.effort for k, t in lanes.items()},
+            {k: t.count for k, t in lanes.items()},
+            planned.product_recurring + planned.period.product_items if planned else 0.0,
+            planned.dev_recurring + planned.period.dev_items if planned else 0.0,
+        )
+        after = replace(before, baseline=baseline)
+        self.undo_stack.push(
+            SprintStateCommand(self, f"Baseline sprint “{before.name}”", before, after)
+        )
+        return True
+
     # -------------------------------------- writes, called by the undo commands
+
+    def write_new_operation(self, fields: OperationFields) -> Operation:
+        operation = self._plan.add_operation(fields)
+        self.operations.insert(operation)
+        return operation
+
+    def write_operation(self, operation: Operation) -> None:
+        self._plan.update_operation(operation.id, operation.editable)
+        self.operations.update(operation)
+
+    def write_restored_operation(self, operation: Operation, linked: Sequence[int]) -> None:
+        values = {item_id: {"operation_id": operation.id} for item_id in linked}
+        with self._plan.transaction():
+            self._plan.insert_operation(operation)
+            self._plan.update_items(list(values.items()))
+        self.operations.insert(operation)
+        self.items.update_items(values)
+
+    def write_removed_operation(self, operation_id: int, linked: Sequence[int]) -> None:
+        values = {item_id: {"operation_id": None} for item_id in linked}
+        with self._plan.transaction():
+            self._plan.update_items(list(values.items()))
+            self._plan.delete_operation(operation_id)
+        self.items.update_items(values)
+        self.operations.remove(operation_id)
+
+    def write_sprint_state(
+        self, sprint: Sprint, item_values: Mapping[int, Mapping[str, Any]]
+    ) -> None:
+        with self._plan.transaction():
+            self._plan.update_sprint(sprint.id, sprint.editable)
+            self._plan.set_sprint_record(sprint.id, sprint.record)
+            self._plan.set_baseline(sprint.id, sprint.baseline)
+            self._plan.update_items(list(item_values.items()))
+        self.sprints.update(sprint)
+        self.items.update_items(item_values)
 
     def write_settings(self, stored: Mapping[str, Any]) -> None:
         self._plan.replace_settings(stored)

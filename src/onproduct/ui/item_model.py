@@ -245,11 +245,6 @@ class PlanItemModel(QAbstractListModel):
                 found.setdefault(label.casefold(), label)
         return sorted(found.values(), key=str.casefold)
 
-    def operations(self) -> list[str]:
-        """Names of the manual operations automation items say they remove."""
-        found = {item.removes_operation for item in self._items if item.removes_operation}
-        return sorted(found, key=str.casefold)
-
     def owner_of_key(self, external_key: str) -> int | None:
         folded = external_key.casefold()
         for item in self._items:

@@ -474,7 +474,7 @@ class MainWindow(QMainWindow):
             ItemFields(title="", category=category),
             title="New Item",
             known_labels=document.items.labels(),
-            known_operations=document.items.operations(),
+            operations=document.operations.operations(),
             check=lambda f: document.check_item(f, None),
             settings=document.settings,
         )
@@ -503,7 +503,7 @@ class MainWindow(QMainWindow):
             item.editable,
             title="Edit Item",
             known_labels=document.items.labels(),
-            known_operations=document.items.operations(),
+            operations=document.operations.operations(),
             check=lambda f: document.check_item(f, item.id),
             settings=document.settings,
         )
