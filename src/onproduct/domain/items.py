@@ -261,3 +261,17 @@ def parse_effort(text: str, what: str = "estimate") -> float | None:
     except ValueError:
         raise ValidationError(f"The {what} must be a number, not {text.strip()!r}.") from None
     return check_effort(value, what)
+
+
+def parse_amount(text: str, what: str) -> float | None:
+    """A typed amount (revenue, customers): a number of 0 or more, no upper bound."""
+    cleaned = text.strip().replace(",", "")
+    if not cleaned:
+        return None
+    try:
+        value = float(cleaned)
+    except ValueError:
+        raise ValidationError(f"The {what} must be a number, not {text.strip()!r}.") from None
+    if not math.isfinite(value) or value < 0:
+        raise ValidationError(f"The {what} must be a number of 0 or more.")
+    return value

@@ -83,6 +83,8 @@ class PlanSettings:
     hourly_cost: float | None = None
     # Product operations above this many hours a week need more than one person.
     ops_threshold: float = 40.0
+    # What revenue is recorded in per sprint: an amount ("k€") or a count ("customers").
+    revenue_unit: str = "k€"
 
     @property
     def unit(self) -> str:
@@ -167,4 +169,9 @@ def validate_settings(settings: PlanSettings) -> PlanSettings:
     threshold = _fraction(settings.ops_threshold, "operations threshold")
     if not 0.0 < threshold <= 10_000.0:
         raise ValidationError("The operations threshold must be more than 0 hours a week.")
+    if (
+        not isinstance(settings.revenue_unit, str)
+        or not 0 < len(settings.revenue_unit.strip()) <= 20
+    ):
+        raise ValidationError("Name what revenue is counted in (such as k€ or customers).")
     return settings

@@ -35,6 +35,7 @@ from onproduct.domain.items import (
     SprintFields,
     ValidationError,
     format_labels,
+    parse_amount,
     parse_effort,
     parse_labels,
     validate_item,
@@ -282,6 +283,7 @@ class SprintDialog(FormDialog[SprintFields]):
         title: str,
         check: SprintCheck = validate_sprint,
         unit: str = "h",
+        revenue_unit: str = "k€",
     ) -> None:
         super().__init__(parent, title, check)
         self.name_edit = QLineEdit(fields.name)
@@ -299,6 +301,16 @@ class SprintDialog(FormDialog[SprintFields]):
         self.form.addRow("&Starts:", self.start_edit)
         self.form.addRow("&Ends:", self.end_edit)
         self.form.addRow(QLabel("&Capacity:", buddy=self.capacity_edit), capacity)
+        self.revenue_edit = QLineEdit("" if fields.revenue is None else f"{fields.revenue:g}")
+        self.revenue_edit.setPlaceholderText("not recorded")
+        self.revenue_edit.setToolTip(
+            "What the product brought in during the sprint: the charts set operations"
+            " hours against it"
+        )
+        revenue = QHBoxLayout()
+        revenue.addWidget(self.revenue_edit)
+        revenue.addWidget(QLabel(revenue_unit))
+        self.form.addRow(QLabel("&Revenue:", buddy=self.revenue_edit), revenue)
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 44)
 
     def read_fields(self) -> SprintFields:
@@ -307,4 +319,5 @@ class SprintDialog(FormDialog[SprintFields]):
             start=self.start_edit.date().toPython(),
             end=self.end_edit.date().toPython(),
             capacity=parse_effort(self.capacity_edit.text(), "capacity"),
+            revenue=parse_amount(self.revenue_edit.text(), "revenue"),
         )

@@ -93,6 +93,8 @@ class PlanDocument(QObject):
         self.items.unit = self.sprints.unit = self.settings.unit
         self.operations = OperationListModel(plan.operations(), self)
         self.operations.load_now = self.load_now
+        self.operations.automated_by = self.automated_by
+        self._links_cache: tuple[int, dict[int, list[str]]] | None = None
         self.undo_stack = QUndoStack(self)
         # Counts changes, so results computed from the file can be cached per revision.
         self.revision = 0
@@ -137,6 +139,24 @@ class PlanDocument(QObject):
         )
         self._burden_cache = (self.revision, extra, result)
         return result
+
+    def automated_by(self, operation: Operation) -> list[str]:
+        """The automation items that remove an operation: "title (done)", "title (planned)"."""
+        cached = self._links_cache
+        if cached is None or cached[0] != self.revision:
+            links: dict[int, list[str]] = {}
+            for item in self.items.items():
+                if item.operation_id is not None and item.category == "automation":
+                    state = (
+                        "done"
+                        if item.status == "done"
+                        else "planned"
+                        if item.sprint_id
+                        else "in the backlog"
+                    )
+                    links.setdefault(item.operation_id, []).append(f"{item.title} ({state})")
+            cached = self._links_cache = (self.revision, links)
+        return cached[1].get(operation.id, [])
 
     def load_now(self, operation: Operation) -> float:
         """Hours a week an operation costs today, after done automation."""

@@ -5,10 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from onproduct import version
 from onproduct.domain.categories import CATEGORIES
@@ -22,8 +31,13 @@ from onproduct.ui.dialogs import ItemDialog, SprintDialog
 from onproduct.ui.document import PlanDocument
 from onproduct.ui.icons import icon
 from onproduct.ui.lanes import LaneView
+from onproduct.ui.operations_actions import OperationsActions
+from onproduct.ui.operations_page import OperationsPage
 from onproduct.ui.plan_settings_dialog import PlanSettingsDialog
 from onproduct.ui.settings import Settings
+
+if TYPE_CHECKING:
+    from onproduct.ui.charts import ChartsPage
 
 SAMPLE_PLAN_NAME = "Sample plan"
 FILE_FILTER = f"Onproduct plans (*{PLAN_SUFFIX});;All files (*)"
@@ -53,9 +67,23 @@ class MainWindow(QMainWindow):
         self._document: PlanDocument | None = None
         self.undo_group = QUndoGroup(self)
         self.board = BoardWidget(self)
-        self.setCentralWidget(self.board)
+        self.operations_page = OperationsPage(self)
+        # The Charts tab gets its page (and pyqtgraph) the first time it is shown.
+        self.charts_page: ChartsPage | None = None
+        self._charts_holder = QWidget()
+        QVBoxLayout(self._charts_holder).setContentsMargins(0, 0, 0, 0)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.board, "&Board")
+        self.tabs.addTab(self.operations_page, "&Operations")
+        self.tabs.addTab(self._charts_holder, "C&harts")
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+        self.setCentralWidget(self.tabs)
         self.plan_label = QLabel()
         self.statusBar().addPermanentWidget(self.plan_label)
+        self.operations_actions = OperationsActions(
+            self, self.board, self.operations_page, lambda: self._document
+        )
         self._build_actions()
         self._build_menus()
         self.board.selectionChanged.connect(self._update_actions)
@@ -211,6 +239,11 @@ class MainWindow(QMainWindow):
                     f"Alt+{number}",
                 )
             )
+        self.view_actions = [
+            a("&Board", lambda: self.tabs.setCurrentIndex(0), "Ctrl+Shift+B"),
+            a("&Operations", lambda: self.tabs.setCurrentIndex(1), "Ctrl+Shift+O"),
+            a("C&harts", lambda: self.tabs.setCurrentIndex(2), "Ctrl+Shift+H"),
+        ]
         self.about_action = a("&About Onproduct", self.show_about, None, "help-about")
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
 
@@ -252,6 +285,11 @@ class MainWindow(QMainWindow):
             [self.new_sprint_action, self.edit_sprint_action, self.delete_sprint_action]
         )
         sprint_menu.addSeparator()
+        history = self.operations_actions
+        sprint_menu.addActions(
+            [history.close_sprint, history.reopen_sprint, history.baseline_sprint]
+        )
+        sprint_menu.addSeparator()
         sprint_menu.addActions([self.previous_sprint_action, self.next_sprint_action])
 
         board_menu = bar.addMenu("&Board")
@@ -265,6 +303,14 @@ class MainWindow(QMainWindow):
         board_menu.addSeparator()
         go_menu = board_menu.addMenu("&Go To")
         go_menu.addActions(self.go_actions)
+
+        operations_menu = bar.addMenu("&Operations")
+        operations_menu.addActions(
+            [history.add_operation, history.edit_operation, history.delete_operation]
+        )
+
+        view_menu = bar.addMenu("&View")
+        view_menu.addActions(self.view_actions)
 
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about_action)
@@ -284,7 +330,23 @@ class MainWindow(QMainWindow):
         clear.setEnabled(bool(recent))
         clear.triggered.connect(self._settings.clear_recent)
 
+    def _on_tab_changed(self, index: int) -> None:
+        if self.tabs.widget(index) is self._charts_holder and self.charts_page is None:
+            self._build_charts()
+        self._update_actions()
+
+    def _build_charts(self) -> None:
+        if self._document is None:
+            return
+        from onproduct.ui.charts import ChartsPage  # pyqtgraph: paid for on first use only
+
+        self.charts_page = ChartsPage(self._document)
+        layout = self._charts_holder.layout()
+        assert layout is not None
+        layout.addWidget(self.charts_page)
+
     def _update_actions(self) -> None:
+        self.operations_actions.update()
         has_plan = self._document is not None
         ids = self.board.selected_ids() if has_plan else []
         bucket = self.board.active_bucket()
@@ -352,6 +414,10 @@ class MainWindow(QMainWindow):
         document.errorOccurred.connect(lambda message: self._warn("Change not saved", message))
         document.undo_stack.indexChanged.connect(self._update_actions)
         self.board.set_document(document)
+        self.operations_page.set_document(document)
+        document.changed.connect(self._update_actions)
+        if self.charts_page is not None:
+            self.charts_page.set_document(document)
         if old is not None:
             self.undo_group.removeStack(old.undo_stack)
             old.close()
@@ -554,6 +620,7 @@ class MainWindow(QMainWindow):
             title="New Sprint",
             check=lambda f: document.check_sprint(f, None),
             unit=self.board.unit,
+            revenue_unit=document.settings.revenue_unit,
         )
         if accepted and fields is not None:
             sprint_id = self._attempt(lambda: document.add_sprint(fields))
@@ -571,6 +638,7 @@ class MainWindow(QMainWindow):
             title="Edit Sprint",
             check=lambda f: document.check_sprint(f, sprint.id),
             unit=self.board.unit,
+            revenue_unit=document.settings.revenue_unit,
         )
         if accepted and fields is not None:
             self._attempt(lambda: document.edit_sprint(sprint.id, fields))

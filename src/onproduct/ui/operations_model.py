@@ -21,7 +21,8 @@ class Column(IntEnum):
     NOW = 3
     STARTS = 4
     ENDS = 5
-    NOTES = 6
+    AUTOMATION = 6
+    NOTES = 7
 
 
 HEADERS = {
@@ -31,6 +32,7 @@ HEADERS = {
     Column.NOW: "Now",
     Column.STARTS: "Since",
     Column.ENDS: "Until",
+    Column.AUTOMATION: "Automated by",
     Column.NOTES: "Notes",
 }
 
@@ -56,8 +58,10 @@ class OperationListModel(QAbstractTableModel):
     def __init__(self, operations: Iterable[Operation] = (), parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._operations = sorted(operations, key=lambda o: o.name.casefold())
-        # Hours a week an operation costs today; the document sets it from the items.
+        # Hours a week an operation costs today, and the automation items that remove it
+        # ("title (done)"); the document sets both from the plan.
         self.load_now: Callable[[Operation], float] = lambda operation: operation.weekly_hours
+        self.automated_by: Callable[[Operation], list[str]] = lambda operation: []
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._operations)
@@ -87,13 +91,19 @@ class OperationListModel(QAbstractTableModel):
             if column is Column.LOAD:
                 return load_text(operation)
             if column is Column.NOW:
+                if operation.end is not None and operation.end < date.today():
+                    return "ended"
                 return f"{self.load_now(operation):.1f} h a week"
+            if column is Column.AUTOMATION:
+                return "; ".join(self.automated_by(operation)) or "—"
             if column is Column.STARTS:
                 return _day(operation.start)
             if column is Column.ENDS:
                 return _day(operation.end) or "—"
             return operation.notes.splitlines()[0] if operation.notes else ""
         if role == Qt.ItemDataRole.ToolTipRole:
+            if column is Column.AUTOMATION:
+                return "\n".join(self.automated_by(operation)) or None
             return operation.notes or None
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (Column.LOAD, Column.NOW):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -136,8 +146,9 @@ class OperationListModel(QAbstractTableModel):
         self.insert(operation)
 
     def refresh(self) -> None:
-        """Today's loads changed (an automation item was done, or undone)."""
+        """Today's loads or the links changed (an automation item was done, or undone)."""
         if self._operations:
             self.dataChanged.emit(
-                self.index(0, Column.NOW), self.index(len(self._operations) - 1, Column.NOW)
+                self.index(0, Column.NOW),
+                self.index(len(self._operations) - 1, Column.AUTOMATION),
             )

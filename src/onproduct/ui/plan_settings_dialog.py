@@ -62,6 +62,8 @@ class PlanSettingsDialog(FormDialog[PlanSettings]):
         self.cost_edit = QLineEdit()
         self.cost_edit.setPlaceholderText("not set")
         self.threshold_spin = _spin(1, 10_000, " h of product operations a week")
+        self.revenue_edit = QLineEdit()
+        self.revenue_edit.setPlaceholderText("k€, or customers")
 
         self.form.addRow("&Stage:", self.stage_box)
         self.form.addRow("&Target index:", self.target_spin)
@@ -72,6 +74,7 @@ class PlanSettingsDialog(FormDialog[PlanSettings]):
         self.form.addRow("", self.per_point_spin)
         self.form.addRow("Hourly &cost:", self.cost_edit)
         self.form.addRow("Operations &threshold:", self.threshold_spin)
+        self.form.addRow("&Revenue counted in:", self.revenue_edit)
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 62)
 
         self.stage_box.setCurrentIndex(self.stage_box.findData(settings.stage))
@@ -82,6 +85,7 @@ class PlanSettingsDialog(FormDialog[PlanSettings]):
         self.per_point_spin.setValue(settings.hours_per_point)
         self.cost_edit.setText("" if settings.hourly_cost is None else f"{settings.hourly_cost:g}")
         self.threshold_spin.setValue(settings.ops_threshold)
+        self.revenue_edit.setText(settings.revenue_unit)
 
         self.stage_box.currentIndexChanged.connect(self._apply_preset)
         self.target_spin.valueChanged.connect(self._describe_preset)
@@ -130,4 +134,5 @@ class PlanSettingsDialog(FormDialog[PlanSettings]):
             hours_per_point=self.per_point_spin.value(),
             hourly_cost=cost,
             ops_threshold=self.threshold_spin.value(),
+            revenue_unit=" ".join(self.revenue_edit.text().split()),
         )

@@ -1,0 +1,265 @@
+"""Dialogs of the operations side: a recurring operation, and closing a sprint."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QRadioButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
+
+from onproduct.domain.categories import category
+from onproduct.domain.items import (
+    Item,
+    Sprint,
+    SprintRecord,
+    ValidationError,
+    format_effort,
+    parse_amount,
+    parse_effort,
+)
+from onproduct.domain.operations import KIND_NAMES, KINDS, OperationFields, validate_operation
+from onproduct.ui.dialogs import FormDialog
+from onproduct.ui.sprint_model import format_dates
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def _date_edit(day: date) -> QDateEdit:
+    edit = QDateEdit(_qdate(day))
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("d MMM yyyy")
+    return edit
+
+
+class OperationDialog(FormDialog[OperationFields]):
+    """Create or edit a recurring operation."""
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        fields: OperationFields,
+        *,
+        title: str,
+        check: Callable[[OperationFields], OperationFields] = validate_operation,
+    ) -> None:
+        super().__init__(parent, title, check)
+        self.name_edit = QLineEdit(fields.name)
+        self.name_edit.setPlaceholderText("e.g. Onboard new customers by hand")
+        self.kind_box = QComboBox()
+        for kind in KINDS:
+            self.kind_box.addItem(KIND_NAMES[kind], kind)
+        self.kind_box.setItemData(
+            0, "Manual work done for customers, as part of delivering the product.",
+            Qt.ItemDataRole.ToolTipRole,
+        )  # fmt: skip
+        self.kind_box.setItemData(
+            1, "Manual work the team does because of technical debt.", Qt.ItemDataRole.ToolTipRole
+        )
+        self.kind_box.setCurrentIndex(self.kind_box.findData(fields.kind))
+
+        self.by_hours = QRadioButton("&Hours a week:")
+        self.by_times = QRadioButton("Ti&mes a week:")
+        self.way = QButtonGroup(self)
+        self.way.addButton(self.by_hours)
+        self.way.addButton(self.by_times)
+        self.hours_edit = QLineEdit(_number(fields.hours_per_week))
+        self.times_edit = QLineEdit(_number(fields.times_per_week))
+        self.minutes_edit = QLineEdit(_number(fields.minutes_each))
+        by_times = fields.hours_per_week is None and fields.times_per_week is not None
+        (self.by_times if by_times else self.by_hours).setChecked(True)
+        hours_row = QHBoxLayout()
+        hours_row.addWidget(self.by_hours)
+        hours_row.addWidget(self.hours_edit)
+        times_row = QHBoxLayout()
+        times_row.addWidget(self.by_times)
+        times_row.addWidget(self.times_edit)
+        times_row.addWidget(QLabel("× minutes each:", buddy=self.minutes_edit))
+        times_row.addWidget(self.minutes_edit)
+
+        self.start_edit = _date_edit(fields.start)
+        self.ends_box = QCheckBox("&Ended on")
+        self.end_edit = _date_edit(fields.end or date.today())
+        self.ends_box.setChecked(fields.end is not None)
+        end_row = QHBoxLayout()
+        end_row.addWidget(self.ends_box)
+        end_row.addWidget(self.end_edit, 1)
+        self.notes_edit = QPlainTextEdit(fields.notes)
+        self.notes_edit.setTabChangesFocus(True)
+        self.notes_edit.setMinimumHeight(self.notes_edit.fontMetrics().lineSpacing() * 4)
+
+        self.form.addRow("&Name:", self.name_edit)
+        self.form.addRow("&Kind:", self.kind_box)
+        self.form.addRow("Load:", hours_row)
+        self.form.addRow("", times_row)
+        self.form.addRow("&Since:", self.start_edit)
+        self.form.addRow("", end_row)
+        self.form.addRow("N&otes:", self.notes_edit)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 64)
+
+        self.way.buttonToggled.connect(self._enable)
+        self.ends_box.toggled.connect(self._enable)
+        self._enable()
+
+    def _enable(self, *_: object) -> None:
+        by_hours = self.by_hours.isChecked()
+        self.hours_edit.setEnabled(by_hours)
+        self.times_edit.setEnabled(not by_hours)
+        self.minutes_edit.setEnabled(not by_hours)
+        self.end_edit.setEnabled(self.ends_box.isChecked())
+
+    def read_fields(self) -> OperationFields:
+        if self.by_hours.isChecked():
+            hours = parse_effort(self.hours_edit.text(), "hours per week")
+            times = minutes = None
+        else:
+            hours = None
+            times = parse_effort(self.times_edit.text(), "number of times per week")
+            minutes = parse_effort(self.minutes_edit.text(), "minutes each time")
+        return OperationFields(
+            name=self.name_edit.text(),
+            kind=str(self.kind_box.currentData()),
+            start=self.start_edit.date().toPython(),
+            hours_per_week=hours,
+            times_per_week=times,
+            minutes_each=minutes,
+            end=self.end_edit.date().toPython() if self.ends_box.isChecked() else None,
+            notes=self.notes_edit.toPlainText(),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SprintClosing:
+    """What the user records when closing a sprint."""
+
+    item_values: dict[int, dict[str, Any]]
+    record: SprintRecord
+    revenue: float | None
+
+
+class _Column:
+    TITLE, LANE, ESTIMATE, ACTUAL, DONE, DONE_ON = range(6)
+
+
+class CloseSprintDialog(FormDialog[SprintClosing]):
+    """Record what a sprint really took: actual efforts, what got done and when, and the
+    hours that went into manual operations. Efforts are prefilled from the estimates."""
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        closing: SprintClosing,
+        *,
+        sprint: Sprint,
+        items: Sequence[Item],
+        unit: str = "h",
+        revenue_unit: str = "k€",
+    ) -> None:
+        super().__init__(parent, f"Close {sprint.name}", lambda value: value)
+        self._items = list(items)
+        intro = QLabel(
+            f"{sprint.name}, {format_dates(sprint.start, sprint.end)}. Record what happened:"
+            " closed sprints are history, and the charts show them as such."
+        )
+        intro.setWordWrap(True)
+        self.table = QTableWidget(len(self._items), 6)
+        self.table.setHorizontalHeaderLabels(
+            ["Item", "Lane", "Estimate", f"Actual ({unit})", "Done", "Done on"]
+        )
+        self.table.verticalHeader().hide()
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(_Column.TITLE, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, 6):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        values = closing.item_values
+        for row, item in enumerate(self._items):
+            given = values.get(item.id, {})
+
+            def fixed(text: str) -> QTableWidgetItem:
+                cell = QTableWidgetItem(text)
+                cell.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+                return cell
+
+            self.table.setItem(row, _Column.TITLE, fixed(item.title))
+            self.table.setItem(row, _Column.LANE, fixed(category(item.category).short))
+            self.table.setItem(row, _Column.ESTIMATE, fixed(format_effort(item.estimate, unit)))
+            actual = given.get("actual", item.actual if item.actual is not None else item.estimate)
+            self.table.setItem(row, _Column.ACTUAL, QTableWidgetItem(_number(actual)))
+            done = QTableWidgetItem()
+            done.setFlags(
+                Qt.ItemFlag.ItemIsEnabled
+                | Qt.ItemFlag.ItemIsUserCheckable
+                | Qt.ItemFlag.ItemIsSelectable
+            )
+            is_done = given.get("status", item.status) == "done"
+            done.setCheckState(Qt.CheckState.Checked if is_done else Qt.CheckState.Unchecked)
+            self.table.setItem(row, _Column.DONE, done)
+            day = given.get("done_on") or item.done_on or sprint.end
+            when = QTableWidgetItem()
+            when.setData(Qt.ItemDataRole.EditRole, _qdate(day))
+            self.table.setItem(row, _Column.DONE_ON, when)
+        self.table.setMinimumHeight(self.fontMetrics().height() * 12)
+
+        self.product_edit = QLineEdit(_number(closing.record.product_ops_hours))
+        self.dev_edit = QLineEdit(_number(closing.record.dev_ops_hours))
+        hours = QHBoxLayout()
+        hours.addWidget(QLabel("&Product:", buddy=self.product_edit))
+        hours.addWidget(self.product_edit)
+        hours.addWidget(QLabel("h    &Development:", buddy=self.dev_edit))
+        hours.addWidget(self.dev_edit)
+        hours.addWidget(QLabel("h"))
+        self.revenue_edit = QLineEdit(_number(closing.revenue))
+        self.revenue_edit.setPlaceholderText("not recorded")
+        revenue = QHBoxLayout()
+        revenue.addWidget(self.revenue_edit)
+        revenue.addWidget(QLabel(revenue_unit))
+
+        self.form.addRow(intro)
+        self.form.addRow(self.table)
+        self.form.addRow("Operations hours:", hours)
+        self.form.addRow(QLabel("&Revenue:", buddy=self.revenue_edit), revenue)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 100)
+
+    def read_fields(self) -> SprintClosing:
+        values: dict[int, dict[str, Any]] = {}
+        for row, item in enumerate(self._items):
+            actual_text = self.table.item(row, _Column.ACTUAL).text()
+            try:
+                actual = parse_effort(actual_text, "actual effort")
+            except ValidationError as error:
+                raise ValidationError(f"{item.title}: {error}") from None
+            done = self.table.item(row, _Column.DONE).checkState() == Qt.CheckState.Checked
+            day = self.table.item(row, _Column.DONE_ON).data(Qt.ItemDataRole.EditRole)
+            values[item.id] = {
+                "actual": actual,
+                "status": "done" if done else ("todo" if item.status == "done" else item.status),
+                "done_on": day.toPython() if done else None,
+            }
+        product = parse_effort(self.product_edit.text(), "product operations hours")
+        dev = parse_effort(self.dev_edit.text(), "development operations hours")
+        revenue = parse_amount(self.revenue_edit.text(), "revenue")
+        return SprintClosing(values, SprintRecord(True, product, dev), revenue)
