@@ -209,3 +209,52 @@ def test_metrics_read_an_older_plan_without_upgrading_it(tmp_path: Path) -> None
     data = metrics(old, "--sprint", "Sprint 25")
     assert data["effort_by_category"]["feature"] == 36.0  # type: ignore[index]
     assert fingerprint(tmp_path) == before
+
+
+def test_the_burden_counts_recurring_operations_and_automation(tmp_path: Path) -> None:
+    from datetime import date
+
+    from onproduct.domain.items import ItemFields, SprintFields
+    from onproduct.domain.operations import OperationFields
+    from onproduct.storage.plan import Plan
+    from onproduct.storage.planfile import create_plan
+
+    plan_path = tmp_path / "ops.onproduct"
+
+    def fill(plan: Plan) -> None:
+        sprint = plan.add_sprint(SprintFields("S1", date(2026, 1, 5), date(2026, 1, 18), 80.0))
+        onboarding = plan.add_operation(
+            OperationFields("Hand onboarding", "product", date(2025, 12, 1), 7.0)
+        )
+        plan.add_operation(
+            OperationFields(
+                "Hand deploys",
+                "development",
+                date(2025, 12, 1),
+                times_per_week=3.5,
+                minutes_each=60,
+            )
+        )
+        signup = ItemFields(
+            "Self-service signup",
+            "automation",
+            estimate=10.0,
+            status="done",
+            operation_id=onboarding.id,
+            saves_hours_per_week=3.5,
+            done_on=date(2026, 1, 12),
+        )
+        plan.add_item(signup, sprint.id, 1.0)
+        plan.add_item(
+            ItemFields("Fix an export", "product_ops", estimate=2.0, actual=3.0, status="done"),
+            sprint.id,
+            2.0,
+        )
+
+    create_plan(plan_path, fill)
+    (entry,) = metrics(plan_path, "--sprint", "S1")["burden"]  # type: ignore[misc]
+    # Onboarding: 7 days at 7 h a week (7 h), then 7 days at 3.5 (3.5 h); plus the
+    # 3 h the export fix took. Deploys: 3.5 times an hour a week for two weeks.
+    assert entry["product_ops_hours"] == 13.5
+    assert entry["dev_ops_hours"] == 7.0
+    assert entry["recurring_hours"] == 17.5

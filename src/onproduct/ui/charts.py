@@ -193,7 +193,7 @@ class ChartsPage(QWidget):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(120)
-        self._timer.timeout.connect(self.refresh)
+        self._timer.timeout.connect(self._refresh_if_shown)
         self._drawn_revision = -1
         document.changed.connect(self._schedule)
         document.settingsChanged.connect(self._schedule)
@@ -220,9 +220,13 @@ class ChartsPage(QWidget):
         if self._drawn_revision != self._document.revision:
             self.refresh()
 
+    def _refresh_if_shown(self) -> None:
+        # Hidden charts are not redrawn on every change, but when next shown.
+        if self.isVisible():
+            self.refresh()
+
     def refresh(self) -> None:
-        if not self.isVisible() and self._drawn_revision >= 0:
-            return  # drawn when shown again
+        """Draw every chart from the document now."""
         document = self._document
         palette = self.palette()
         for chart in self.charts():
