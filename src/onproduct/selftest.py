@@ -36,6 +36,7 @@ def _drawn(widget: object) -> bool:
 def run_self_test(out: TextIO = sys.stdout) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QModelIndex, QSettings, Qt
+    from PySide6.QtGui import QImage
     from PySide6.QtWidgets import QApplication
 
     from onproduct.app import create_application
@@ -128,6 +129,27 @@ def run_self_test(out: TextIO = sys.stdout) -> int:
         settings_dialog.show()
         check("draw the plan settings", lambda: _drawn(settings_dialog))
         settings_dialog.close()
+
+        window.tabs.setCurrentIndex(1)
+        app.processEvents()
+        check("draw the operations register", lambda: _drawn(window.operations_page))
+        check(
+            "the register lists the sample's operations",
+            lambda: document.operations.rowCount() > 0,
+        )
+        window.tabs.setCurrentIndex(2)
+        app.processEvents()
+        charts = window.charts_page
+        check("draw the charts", lambda: charts is not None and _drawn(charts))
+        if charts is not None:
+            picture = folder / "burden.png"
+            check(
+                "save a chart as PNG",
+                lambda: (
+                    QImage(str(charts.burden_chart.save_png(picture, width=640))).width() == 640
+                ),
+            )
+        window.tabs.setCurrentIndex(0)
 
         item_dialog = ItemDialog(window, document.items.item(moved).editable, title="Edit Item")
         item_dialog.show()

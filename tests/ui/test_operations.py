@@ -160,6 +160,8 @@ def test_closing_a_sprint_records_what_it_took_and_reopening_undoes_it(
     assert (quotes.status, quotes.actual, quotes.done_on) == ("done", 30.0, sprint.end)
     entry = next(b for b in document.burden() if b.period.sprint_id == sprint.id)
     assert entry.recorded and (entry.product_hours, entry.dev_hours) == (25.0, 3.0)
+    assert window.board.sprint_info.text().startswith("Closed: history.")
+    assert window.board.sprint_box.currentText().endswith("(closed)")
     assert window.operations_actions.reopen_sprint.isEnabled()
     assert not window.operations_actions.close_sprint.isEnabled()
 

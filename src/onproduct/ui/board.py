@@ -272,6 +272,8 @@ class BoardWidget(QWidget):
         text = f"{format_effort(metrics.effort, self.unit)} planned"
         if sprint.capacity is not None:
             text += f" of {format_effort(sprint.capacity, self.unit)} capacity"
+        if sprint.closed:
+            text = "Closed: history. " + text
         self.sprint_info.setText(text)
 
     # ----------------------------------------------------------------- filter

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QLocale, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QRadioButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QWidget,
@@ -38,6 +40,8 @@ from onproduct.domain.items import (
 from onproduct.domain.operations import KIND_NAMES, KINDS, OperationFields, validate_operation
 from onproduct.ui.dialogs import FormDialog
 from onproduct.ui.sprint_model import format_dates
+
+Index = QModelIndex | QPersistentModelIndex
 
 
 def _qdate(day: date) -> QDate:
@@ -164,6 +168,21 @@ class _Column:
     TITLE, LANE, ESTIMATE, ACTUAL, DONE, DONE_ON = range(6)
 
 
+class _DayDelegate(QStyledItemDelegate):
+    """Shows dates as "6 Dec 2026" and edits them with a calendar."""
+
+    def displayText(self, value: Any, locale: QLocale | QLocale.Language) -> str:
+        if isinstance(value, QDate):
+            return value.toString("d MMM yyyy")
+        return super().displayText(value, locale)
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
+        editor = QDateEdit(parent)
+        editor.setCalendarPopup(True)
+        editor.setDisplayFormat("d MMM yyyy")
+        return editor
+
+
 class CloseSprintDialog(FormDialog[SprintClosing]):
     """Record what a sprint really took: actual efforts, what got done and when, and the
     hours that went into manual operations. Efforts are prefilled from the estimates."""
@@ -190,6 +209,8 @@ class CloseSprintDialog(FormDialog[SprintClosing]):
             ["Item", "Lane", "Estimate", f"Actual ({unit})", "Done", "Done on"]
         )
         self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)  # long titles end in "…" rather than wrap half-cut
+        self.table.setItemDelegateForColumn(_Column.DONE_ON, _DayDelegate(self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(_Column.TITLE, QHeaderView.ResizeMode.Stretch)
@@ -222,7 +243,10 @@ class CloseSprintDialog(FormDialog[SprintClosing]):
             when = QTableWidgetItem()
             when.setData(Qt.ItemDataRole.EditRole, _qdate(day))
             self.table.setItem(row, _Column.DONE_ON, when)
-        self.table.setMinimumHeight(self.fontMetrics().height() * 12)
+        # Show every row up to a dozen; more scroll.
+        rows = self.table.verticalHeader().defaultSectionSize() * min(max(len(self._items), 4), 12)
+        frame = 2 * self.table.frameWidth() + self.table.horizontalHeader().sizeHint().height()
+        self.table.setMinimumHeight(rows + frame)
 
         self.product_edit = QLineEdit(_number(closing.record.product_ops_hours))
         self.dev_edit = QLineEdit(_number(closing.record.dev_ops_hours))
@@ -242,7 +266,7 @@ class CloseSprintDialog(FormDialog[SprintClosing]):
         self.form.addRow(self.table)
         self.form.addRow("Operations hours:", hours)
         self.form.addRow(QLabel("&Revenue:", buddy=self.revenue_edit), revenue)
-        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 100)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 120)
 
     def read_fields(self) -> SprintClosing:
         values: dict[int, dict[str, Any]] = {}

@@ -49,7 +49,8 @@ class SprintListModel(QAbstractListModel):
             return None
         sprint = self._sprints[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{sprint.name}   {format_dates(sprint.start, sprint.end)}"
+            closed = "   (closed)" if sprint.closed else ""
+            return f"{sprint.name}   {format_dates(sprint.start, sprint.end)}{closed}"
         if role == SprintRole.SPRINT:
             return sprint
         if role == SprintRole.ID:
