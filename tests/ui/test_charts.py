@@ -8,10 +8,14 @@ import sys
 import textwrap
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QImage
 
 from onproduct.ui.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from onproduct.ui.charts import ChartPanel
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -132,3 +136,27 @@ def test_without_revenue_the_last_chart_says_what_to_record(window: MainWindow) 
     page.refresh()
     assert page.revenue_chart.plot.isHidden()
     assert page.revenue_chart.note.text().startswith("Record revenue per sprint")
+
+
+def test_a_baseline_shows_planned_against_actual(window: MainWindow) -> None:
+    page = charts(window)
+    document = window.document
+    sprint = window.board.current_sprint()
+    assert document is not None and sprint is not None
+
+    def legend(chart: ChartPanel) -> list[str]:
+        return [label.text for _, label in chart.legend.items]
+
+    assert "Planned (baseline)" not in legend(page.burden_chart)
+    window.operations_actions.baseline_sprint.trigger()
+    # Then the plan moves on: a 40 h feature joins the sprint.
+    backlog = window.board.backlog_view.lane_model()
+    assert backlog is not None
+    window.board.backlog_view.select_ids([backlog.id_at(0)])
+    window.board.move_selection_to_lane("feature")
+    page.refresh()
+    assert "Planned (baseline)" in legend(page.burden_chart)
+    assert "Planned (baseline)" in legend(page.index_chart)
+    text = next(p.text for p in page.index_chart.points if p.text.startswith(sprint.name))
+    # Planned 56 of 70 h on-product (80%); with the feature, 96 of 110 (87%).
+    assert text == f"{sprint.name}: 87% by effort (planned 80%)"

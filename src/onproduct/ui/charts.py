@@ -368,6 +368,7 @@ class ChartsPage(QWidget):
         points = []
         xs: list[float] = []
         values: list[float] = []
+        planned_points: list[tuple[float, float]] = []
         for sprint in sprints:
             totals = {k: document.items.totals(Bucket(sprint.id, k)) for k in CATEGORY_KEYS}
             index = on_product_index(totals, settings.basis)
@@ -382,6 +383,8 @@ class ChartsPage(QWidget):
                     settings.basis,
                 )
                 text += f" (planned {percent(planned)})"
+                if planned is not None:
+                    planned_points.append((x, planned * 100))
             points.append(Point(x, (stamp(sprint.end) - stamp(sprint.start)) / 2, text))
             if index is not None:
                 xs.append(x)
@@ -398,6 +401,16 @@ class ChartsPage(QWidget):
                     values[start:],
                     pen=pg.mkPen(color, width=2, style=Qt.PenStyle.DashLine),
                 )
+        if planned_points:
+            chart.plot.plot(
+                [x for x, _ in planned_points],
+                [y for _, y in planned_points],
+                pen=None,
+                symbol="t1",
+                symbolSize=12,
+                symbolBrush=pg.mkBrush(palette.color(QPalette.ColorRole.Text)),
+                name="Planned (baseline)",
+            )
         chart.fit(first, last, 100)
         chart.plot.getAxis("left").setTicks([[(v, str(v)) for v in range(0, 101, 20)]])
         chart.points = points
