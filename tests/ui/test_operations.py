@@ -102,6 +102,7 @@ def test_deleting_an_operation_unlinks_its_automation_and_undo_relinks_it(
 def test_marking_an_automation_done_lowers_todays_load(window: MainWindow) -> None:
     document = window.document
     assert document is not None
+    window.tabs.setCurrentIndex(1)  # the Operations tab, where the load is shown
     assert now_text(window, "Correct VAT on EU invoices by hand") == "3.0 h a week"
     assert now_text(window, "Onboard new customers by hand") == "0.0 h a week"  # automated
     assert now_text(window, "Deploy releases by hand") == "ended"

@@ -37,6 +37,7 @@ from onproduct.domain.operations import (
     Burden,
     Operation,
     OperationFields,
+    Saving,
     load_on,
     plan_burden,
     savings_of,
@@ -95,6 +96,7 @@ class PlanDocument(QObject):
         self.operations.load_now = self.load_now
         self.operations.automated_by = self.automated_by
         self._links_cache: tuple[int, dict[int, list[str]]] | None = None
+        self._savings_cache: tuple[int, dict[int, list[Saving]]] | None = None
         self.undo_stack = QUndoStack(self)
         # Counts changes, so results computed from the file can be cached per revision.
         self.revision = 0
@@ -160,12 +162,14 @@ class PlanDocument(QObject):
 
     def load_now(self, operation: Operation) -> float:
         """Hours a week an operation costs today, after done automation."""
-        savings = [
-            s
-            for s in savings_of(self._plan.automation_plans(), date.today())
-            if s.operation_id == operation.id and not s.forecast
-        ]
-        return load_on(operation, savings, date.today())
+        cached = self._savings_cache
+        if cached is None or cached[0] != self.revision:
+            done: dict[int, list[Saving]] = {}
+            for saving in savings_of(self._plan.automation_plans(), date.today()):
+                if not saving.forecast:
+                    done.setdefault(saving.operation_id, []).append(saving)
+            cached = self._savings_cache = (self.revision, done)
+        return load_on(operation, cached[1].get(operation.id, []), date.today())
 
     # ------------------------------------------------- changes the UI asks for
 

@@ -27,6 +27,9 @@ class LaneHeader(QWidget):
         self._category = category_key
         self._totals = ""
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        # The header paints every pixel itself, so a change of its totals repaints it
+        # alone, not the board behind it and the siblings over that.
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setAccessibleName(title)
 
     @property
@@ -68,6 +71,7 @@ class LaneHeader(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         palette = self.palette()
+        painter.fillRect(self.rect(), palette.color(QPalette.ColorRole.Window))
         small, title = self._fonts()
         unit = QFontMetrics(small).height()
         bar = max(3, unit // 3)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -67,7 +68,7 @@ class OperationsPage(QWidget):
 
     def set_document(self, document: PlanDocument | None) -> None:
         if self._document is not None:
-            self._document.changed.disconnect(self.refresh)
+            self._document.changed.disconnect(self._on_change)
         self._document = document
         self.table.setModel(document.operations if document is not None else None)
         if document is None:
@@ -76,7 +77,7 @@ class OperationsPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(Column.AUTOMATION, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(Column.NOTES, QHeaderView.ResizeMode.Stretch)
-        document.changed.connect(self.refresh)
+        document.changed.connect(self._on_change)
         self.table.selectionModel().selectionChanged.connect(self._enable)
         self.refresh()
 
@@ -95,6 +96,15 @@ class OperationsPage(QWidget):
         row = self._document.operations.row_of(operation_id)
         self.table.selectRow(row)
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.refresh()
+
+    def _on_change(self) -> None:
+        # Today's load costs a query: work it out only while the tab is shown.
+        if self.isVisible():
+            self.refresh()
 
     def refresh(self) -> None:
         document = self._document
