@@ -51,7 +51,7 @@ def imported(tmp_path: Path) -> Path:
     result = onproduct("import", plan, source, "--format", "csv")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == (
-        "Imported backlog.csv into team.onproduct: 11 added, 0 updated, sprints created: S1, S2."
+        "Imported backlog.csv into team.onproduct: 11 added, 0 updated; sprints created: S1, S2."
     )
     return plan
 

@@ -1,7 +1,7 @@
-"""`onproduct import` and `onproduct metrics`: the plan without a screen.
+"""`onproduct import`, `export` and `metrics`: the plan without a screen.
 
-Like app.py this module wires layers together (domain, storage, exchange); it never
-imports Qt, so scripts start fast. Errors are one line on stderr and a non-zero
+Like app.py this module wires layers together (domain, storage, exchange); it imports
+Qt only to draw a PDF, so scripts start fast. Errors are one line on stderr and a non-zero
 exit, and the plan file is left exactly as it was.
 """
 
@@ -15,15 +15,18 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
+from onproduct.domain.items import Sprint
 from onproduct.domain.metrics import BandState, Metrics, compute_metrics, percent, report
 from onproduct.domain.operations import plan_burden
 from onproduct.domain.settings import PlanSettings, stage_name
+from onproduct.exchange.batch import Batch, ExchangeError
+from onproduct.exchange.csv_export import in_plan_order, rows_of, write_csv
 from onproduct.exchange.importer import import_batch, sprints_to_create
-from onproduct.exchange.own_csv import ExchangeError, read_plan_csv
+from onproduct.exchange.sources import FORMATS, read_source
 from onproduct.storage.errors import StorageError
 from onproduct.storage.planfile import create_plan, open_plan, open_snapshot
 
-COMMANDS = ("import", "metrics")
+COMMANDS = ("import", "export", "metrics")
 
 
 class CommandError(Exception):
@@ -41,10 +44,18 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("file", type=Path, help="the file to import")
     load.add_argument(
         "--format",
-        choices=("auto", "csv"),
+        choices=FORMATS,
         default="auto",
-        help="the file's format: Onproduct's own CSV (auto: tell from the header)",
+        help="the file's format: Onproduct's own CSV, a Jira CSV export or a Trello"
+        " board's JSON (auto: tell from the file)",
     )
+
+    out = commands.add_parser("export", help="export a plan or one sprint as PDF or CSV")
+    out.add_argument("plan", type=Path, help="the plan file")
+    where = out.add_mutually_exclusive_group(required=True)
+    where.add_argument("--pdf", type=Path, metavar="OUT", help="write a PDF sprint plan")
+    where.add_argument("--csv", type=Path, metavar="OUT", help="write Onproduct's CSV")
+    out.add_argument("--sprint", help="one sprint, by name (default: the whole plan)")
 
     figures = commands.add_parser(
         "metrics", help="print the on-product index and what goes with it"
@@ -59,7 +70,9 @@ def run(argv: Sequence[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr)
     args = build_parser().parse_args(argv)
     try:
         if args.command == "import":
-            print(import_file(args.plan, args.file), file=out)
+            print(import_file(args.plan, args.file, args.format), file=out)
+        elif args.command == "export":
+            print(export_file(args.plan, args.sprint, csv_out=args.csv, pdf_out=args.pdf), file=out)
         else:
             print(metrics_text(args.plan, args.sprint, as_json=args.json), file=out)
     except (CommandError, ExchangeError, StorageError) as error:
@@ -68,26 +81,83 @@ def run(argv: Sequence[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr)
     return 0
 
 
-def import_file(plan_path: Path, file: Path) -> str:
-    """Import a CSV file; the whole file is checked before the plan is opened for writing."""
-    batch = read_plan_csv(file)
+def import_file(plan_path: Path, file: Path, fmt: str = "auto") -> str:
+    """Import a file; the whole file is checked before the plan is opened for writing.
+
+    A tracker's export is mapped to categories by the mapping guessed from its issue
+    types, labels or lists (the app's import dialog lets a user change it).
+    """
+    loaded = read_source(file, fmt)
+    settings = PlanSettings()
     if plan_path.exists():
         snapshot = open_snapshot(plan_path)
         try:
+            settings = PlanSettings.from_stored(snapshot.settings())
+            batch = (
+                loaded
+                if isinstance(loaded, Batch)
+                else loaded.batch(loaded.guessed_mapping(), settings)
+            )
             sprints_to_create(batch, snapshot.sprints())  # refuses a sprint without dates
         finally:
             snapshot.close()
     else:
+        batch = (
+            loaded
+            if isinstance(loaded, Batch)
+            else loaded.batch(loaded.guessed_mapping(), settings)
+        )
         sprints_to_create(batch, ())
         if not plan_path.parent.is_dir():
             raise CommandError(f"there is no folder {plan_path.parent} to create the plan in.")
         create_plan(plan_path)
     plan = open_plan(plan_path)
     try:
-        summary = import_batch(plan, batch)
+        changes = import_batch(plan, batch)
     finally:
         plan.close()
-    return f"Imported {file.name} into {plan_path.name}: {summary.text()}."
+    lines = [f"Imported {file.name} into {plan_path.name}: {changes.summary()}."]
+    lines.extend(changes.details())
+    return "\n".join(lines)
+
+
+def _chosen_sprint(sprints: Sequence[Sprint], name: str) -> Sprint:
+    folded = " ".join(name.split()).casefold()
+    for sprint in sprints:
+        if sprint.name.casefold() == folded:
+            return sprint
+    names = ", ".join(s.name for s in sprints) or "none"
+    raise CommandError(f"the plan has no sprint {name!r} (its sprints: {names}).")
+
+
+def export_file(
+    plan_path: Path, sprint_name: str | None, *, csv_out: Path | None, pdf_out: Path | None
+) -> str:
+    """Export the plan or one sprint; the plan is only read."""
+    target = csv_out or pdf_out
+    assert target is not None
+    if not target.parent.is_dir():
+        raise CommandError(f"there is no folder {target.parent} to write {target.name} in.")
+    if target.resolve() == plan_path.resolve():
+        raise CommandError("the export would overwrite the plan itself; choose another name.")
+    if pdf_out is not None:
+        from onproduct.exchange.pdf_cli import export_pdf  # Qt only when a PDF is wanted
+
+        return export_pdf(plan_path, sprint_name, pdf_out)
+    plan = open_snapshot(plan_path)
+    try:
+        sprints = plan.sprints()
+        items = plan.items()
+        names = {o.id: o.name for o in plan.operations()}
+    finally:
+        plan.close()
+    if sprint_name is not None:
+        sprint = _chosen_sprint(sprints, sprint_name)
+        items = [i for i in items if i.sprint_id == sprint.id]
+    rows = rows_of(in_plan_order(items, sprints), sprints, names.get)
+    write_csv(target, rows)
+    scope = f"sprint {sprint_name}" if sprint_name else "the whole plan"
+    return f"Exported {len(rows) - 1} items of {scope} to {target.name}."
 
 
 def metrics_text(plan_path: Path, sprint_name: str | None, *, as_json: bool) -> str:
@@ -107,14 +177,7 @@ def metrics_text(plan_path: Path, sprint_name: str | None, *, as_json: bool) -> 
             metrics = compute_metrics(plan.category_totals(), settings)
             scope = None
         else:
-            folded = " ".join(sprint_name.split()).casefold()
-            chosen = [s for s in sprints if s.name.casefold() == folded]
-            if not chosen:
-                names = ", ".join(s.name for s in sprints) or "none"
-                raise CommandError(
-                    f"the plan has no sprint {sprint_name!r} (its sprints: {names})."
-                )
-            sprint = chosen[0]
+            sprint = _chosen_sprint(sprints, sprint_name)
             weeks = ((sprint.end - sprint.start).days + 1) / 7
             metrics = compute_metrics(
                 plan.category_totals(sprint.id), settings, sprint.capacity, weeks

@@ -41,7 +41,7 @@ def test_columns_come_in_any_order_and_only_title_and_category_are_needed() -> N
         "todo",
     )
     assert row.fields.estimate is None and row.sprint is None
-    assert batch.columns == {"title", "category"}
+    assert batch.fields == {"title", "category"}
 
 
 def test_a_byte_order_mark_is_fine(tmp_path: Path) -> None:

@@ -2,15 +2,21 @@
 
 Columns, in any order: key, title, category, estimate, actual, status, sprint,
 sprint_start, sprint_end, labels, description. Only title and category are required.
+What Onproduct itself writes adds the columns that make a round trip lossless:
+done_on, removes_operation, saves_hours_per_week, sprint_capacity, sprint_revenue.
 The whole file is read and checked before anything is written, and a problem is
 reported with its line and column.
+
+Spreadsheets run a cell that starts with = + - @ (or a tab or carriage return) as a
+formula, which is how a CSV file can carry an attack. Onproduct writes such cells with
+a leading apostrophe, which spreadsheets show as text; reading takes exactly that
+apostrophe off again, so a round trip gives back the very same text.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -20,9 +26,11 @@ from onproduct.domain.items import (
     ItemFields,
     ValidationError,
     clean_labels,
+    parse_amount,
     parse_effort,
     validate_item,
 )
+from onproduct.exchange.batch import Batch, ExchangeError, ImportRow, SprintRef
 
 COLUMNS = (
     "key",
@@ -37,44 +45,54 @@ COLUMNS = (
     "labels",
     "description",
 )
-OPTIONAL_COLUMNS: tuple[str, ...] = ()
+OPTIONAL_COLUMNS = (
+    "done_on",
+    "removes_operation",
+    "saves_hours_per_week",
+    "sprint_capacity",
+    "sprint_revenue",
+)
 REQUIRED_COLUMNS = ("title", "category")
+# The item field each column sets ("sprint" places the item).
+_FIELD_OF_COLUMN = {
+    "key": "external_key",
+    "title": "title",
+    "category": "category",
+    "estimate": "estimate",
+    "actual": "actual",
+    "status": "status",
+    "labels": "labels",
+    "description": "description",
+    "done_on": "done_on",
+    "removes_operation": "operation_id",
+    "saves_hours_per_week": "saves_hours_per_week",
+    "sprint": "sprint",
+}
+FORMULA_STARTS = frozenset("=+-@\t\r")
 
 
-class ExchangeError(Exception):
-    """A file that cannot be imported; the message says what is wrong and where."""
+def escape(text: str) -> str:
+    """Neutralise a cell a spreadsheet would run; reversible by `unescape`.
+
+    Text that already starts with apostrophes before a formula character gets one more,
+    so that taking one off on import never changes what the user wrote.
+    """
+    bare = text.lstrip("'")
+    if bare and bare[0] in FORMULA_STARTS:
+        return "'" + text
+    return text
 
 
-@dataclass(frozen=True, slots=True)
-class CsvRow:
-    """One item of the file, checked, with the sprint it names (if any)."""
-
-    line: int
-    fields: ItemFields
-    sprint: str | None
-
-
-@dataclass(slots=True)
-class SprintRef:
-    """A sprint a file names: where first, and the dates it gives (needed to create it)."""
-
-    name: str
-    line: int
-    dates: tuple[date, date] | None = None
-    dates_line: int | None = None
+def unescape(text: str) -> str:
+    """Undo `escape`: drop the one apostrophe it added, and nothing else."""
+    if text.startswith("'"):
+        bare = text.lstrip("'")
+        if bare and bare[0] in FORMULA_STARTS:
+            return text[1:]
+    return text
 
 
-@dataclass(frozen=True, slots=True)
-class CsvBatch:
-    """Everything a CSV file holds, checked: its items, the sprints it names, its columns."""
-
-    source: str
-    rows: tuple[CsvRow, ...]
-    sprints: dict[str, SprintRef]  # by case-folded name
-    columns: frozenset[str]
-
-
-def read_plan_csv(path: Path) -> CsvBatch:
+def read_plan_csv(path: Path) -> Batch:
     """Read and check a file in Onproduct's CSV format."""
     try:
         raw = path.read_bytes()
@@ -98,7 +116,7 @@ def _date(text: str, where: str) -> date:
         raise ExchangeError(f"{where}: {text!r} is not a date like 2026-11-24.") from None
 
 
-def parse_plan_csv(text: str, source: str = "the file") -> CsvBatch:
+def parse_plan_csv(text: str, source: str = "the file") -> Batch:
     """Check CSV text in Onproduct's format; ExchangeError names the first problem."""
     if not text.strip():
         raise ExchangeError(f"{source} is empty.")
@@ -120,7 +138,7 @@ def parse_plan_csv(text: str, source: str = "the file") -> CsvBatch:
     known = set(COLUMNS) | set(OPTIONAL_COLUMNS)
     position = {name: i for i, name in enumerate(names) if name in known}
 
-    rows: list[CsvRow] = []
+    rows: list[ImportRow] = []
     sprints: dict[str, SprintRef] = {}
     keys: dict[str, int] = {}
     line = reader.line_num + 1
@@ -134,6 +152,7 @@ def parse_plan_csv(text: str, source: str = "the file") -> CsvBatch:
                     f"{source}, line {start_line}: {len(record)} cells, but the header"
                     f" names {len(header)} columns."
                 )
+            record = [unescape(cell) for cell in record]
             row = _row(record, position, source, start_line)
             rows.append(row)
             key = row.fields.external_key
@@ -148,7 +167,8 @@ def parse_plan_csv(text: str, source: str = "the file") -> CsvBatch:
             _note_sprint(record, position, row, source, start_line, sprints)
     except csv.Error as error:
         raise ExchangeError(f"{source}, line {line}: {error}.") from None
-    return CsvBatch(source, tuple(rows), sprints, frozenset(position))
+    fields = frozenset(_FIELD_OF_COLUMN[c] for c in position if c in _FIELD_OF_COLUMN)
+    return Batch(source, tuple(rows), sprints, fields)
 
 
 def _cell(record: list[str], position: dict[str, int], name: str) -> str:
@@ -156,7 +176,7 @@ def _cell(record: list[str], position: dict[str, int], name: str) -> str:
     return record[index] if index is not None and index < len(record) else ""
 
 
-def _row(record: list[str], position: dict[str, int], source: str, line: int) -> CsvRow:
+def _row(record: list[str], position: dict[str, int], source: str, line: int) -> ImportRow:
     def cell(name: str) -> str:
         return _cell(record, position, name)
 
@@ -173,7 +193,7 @@ def _row(record: list[str], position: dict[str, int], source: str, line: int) ->
     if status not in STATUSES:
         raise ExchangeError(f"{where('status')}: {status!r} is not todo, doing or done.")
     efforts: dict[str, float | None] = {}
-    for column in ("estimate", "actual"):
+    for column in ("estimate", "actual", "saves_hours_per_week"):
         try:
             efforts[column] = parse_effort(cell(column), column.replace("_", " "))
         except ValidationError as error:
@@ -191,6 +211,10 @@ def _row(record: list[str], position: dict[str, int], source: str, line: int) ->
         status=status,
         labels=labels,
         external_key=cell("key"),
+        saves_hours_per_week=efforts["saves_hours_per_week"],
+        done_on=_date(cell("done_on").strip(), where("done_on"))
+        if cell("done_on").strip()
+        else None,
     )
     try:
         fields = validate_item(fields)
@@ -198,13 +222,16 @@ def _row(record: list[str], position: dict[str, int], source: str, line: int) ->
         column = "title" if "title" in str(error) else "key" if "key" in str(error) else "row"
         raise ExchangeError(f"{where(column)}: {error}") from None
     sprint = " ".join(cell("sprint").split()) or None
-    return CsvRow(line, fields, sprint)
+    operation = " ".join(cell("removes_operation").split()) or None
+    if fields.category != "automation":
+        operation = None
+    return ImportRow(line, fields, sprint, operation)
 
 
 def _note_sprint(
     record: list[str],
     position: dict[str, int],
-    row: CsvRow,
+    row: ImportRow,
     source: str,
     line: int,
     sprints: dict[str, SprintRef],
@@ -213,6 +240,18 @@ def _note_sprint(
     if row.sprint is None:
         return
     ref = sprints.setdefault(row.sprint.casefold(), SprintRef(row.sprint, line))
+    for column, what in (("sprint_capacity", "capacity"), ("sprint_revenue", "revenue")):
+        text = _cell(record, position, column)
+        try:
+            value = (
+                parse_amount(text, f"sprint {what}")
+                if what == "revenue"
+                else (parse_effort(text, f"sprint {what}"))
+            )
+        except ValidationError as error:
+            raise ExchangeError(f"{source}, line {line}, column {column}: {error}") from None
+        if value is not None:
+            setattr(ref, what, value)
     start_text = _cell(record, position, "sprint_start").strip()
     end_text = _cell(record, position, "sprint_end").strip()
     if not start_text and not end_text:

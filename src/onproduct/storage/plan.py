@@ -328,7 +328,10 @@ class Plan:
         self._insert_items_unchecked(items)
 
     def _insert_items_unchecked(self, items: Iterable[Item]) -> None:
-        cursor = self.raw_connection().cursor()
+        self._insert_items_on(self.raw_connection().cursor(), items)
+
+    @staticmethod
+    def _insert_items_on(cursor: sqlite3.Cursor, items: Iterable[Item]) -> None:
         placeholders = ", ".join("?" for _ in _ITEM_COLUMNS)
         rows: list[tuple[object, ...]] = []
         labels: list[tuple[int, int, str]] = []
@@ -435,6 +438,108 @@ class Plan:
     @_writes
     def delete_sprint(self, sprint_id: int) -> None:
         SprintRow.delete().where(SprintRow.id == sprint_id).execute()
+
+    def apply_import(
+        self,
+        sprints: Sequence[Sprint],
+        items: Sequence[Item],
+        updates: Sequence[tuple[int, Mapping[str, Any]]],
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None:
+        """Write an import in one transaction, through the cursor only.
+
+        No peewee model is touched, so this may run on a worker thread with its own
+        Plan on the same file. `progress(done, total)` is called between chunks; an
+        exception it raises (a cancel) rolls everything back.
+        """
+        total = len(items) + len(updates)
+        chunk = 2000
+
+        def write(cursor: sqlite3.Cursor) -> None:
+            for sprint in sprints:
+                values = {
+                    "id": sprint.id,
+                    **sprint_values(sprint.editable),
+                    **record_values(sprint.record),
+                }
+                self._insert_raw(cursor, "sprint", values)
+            done = 0
+            for start in range(0, len(items), chunk):
+                self._insert_items_on(cursor, items[start : start + chunk])
+                done += len(items[start : start + chunk])
+                if progress is not None:
+                    progress(done, total)
+            for start in range(0, len(updates), chunk):
+                self._update_items_on(cursor, updates[start : start + chunk])
+                done += len(updates[start : start + chunk])
+                if progress is not None:
+                    progress(done, total)
+
+        self._raw_transaction(write)
+
+    def revert_import(
+        self,
+        sprint_ids: Sequence[int],
+        item_ids: Sequence[int],
+        restores: Sequence[tuple[int, Mapping[str, Any]]],
+    ) -> None:
+        """Undo `apply_import`: remove what it added, restore what it changed."""
+
+        def write(cursor: sqlite3.Cursor) -> None:
+            cursor.executemany("DELETE FROM item WHERE id = ?", [(i,) for i in item_ids])
+            self._update_items_on(cursor, restores)
+            cursor.executemany("DELETE FROM sprint WHERE id = ?", [(i,) for i in sprint_ids])
+
+        self._raw_transaction(write)
+
+    def _raw_transaction(self, write: Callable[[sqlite3.Cursor], None]) -> None:
+        connection = self.raw_connection()
+        cursor = connection.cursor()
+        try:
+            cursor.execute("BEGIN IMMEDIATE")
+        except DATABASE_ERRORS as error:
+            raise StorageError(explain_write_error(error)) from error
+        try:
+            write(cursor)
+            cursor.execute("COMMIT")
+        except BaseException as error:
+            cursor.execute("ROLLBACK")
+            if isinstance(error, DATABASE_ERRORS):
+                raise StorageError(explain_write_error(error)) from error
+            raise
+
+    @staticmethod
+    def _insert_raw(cursor: sqlite3.Cursor, table: str, values: Mapping[str, Any]) -> None:
+        names = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        cursor.execute(
+            f"INSERT INTO {table} ({names}) VALUES ({marks})",
+            [_stored(v) for v in values.values()],
+        )
+
+    @staticmethod
+    def _update_items_on(
+        cursor: sqlite3.Cursor, changes: Sequence[tuple[int, Mapping[str, Any]]]
+    ) -> None:
+        for item_id, values in changes:
+            columns = {k: v for k, v in values.items() if k in _ITEM_UPDATABLE}
+            unknown = set(values) - _ITEM_UPDATABLE - {"labels"}
+            if unknown:
+                raise StorageError(f"Items have no field {', '.join(sorted(unknown))}.")
+            if columns:
+                assignments = ", ".join(f"{name} = ?" for name in columns)
+                cursor.execute(
+                    f"UPDATE item SET {assignments} WHERE id = ?",
+                    [*(_stored(v) for v in columns.values()), item_id],
+                )
+                if cursor.rowcount != 1:
+                    raise StorageError(f"The plan has no item {item_id}.")
+            if "labels" in values:
+                cursor.execute("DELETE FROM item_label WHERE item_id = ?", (item_id,))
+                cursor.executemany(
+                    "INSERT INTO item_label (item_id, position, label) VALUES (?, ?, ?)",
+                    [(item_id, pos, label) for pos, label in enumerate(values["labels"])],
+                )
 
     def copy_to(self, destination: Path) -> None:
         """Write a consistent copy of the plan, WAL content included, to a new file."""

@@ -1,0 +1,558 @@
+"""Jira's "Export CSV (all fields)": issues read as they are, then mapped into items.
+
+What a real export looks like, and what this reader copes with:
+* a column per value of a multi-value field: `Labels`, `Sprint`, `Component/s`,
+  `Watchers` and `Comment` appear as many times as the busiest issue needs;
+* the story-point field is a custom field under one of several names;
+* estimates and time spent are in seconds; dates look like `25/Jun/20 12:44 PM`, with
+  month names in the language of the user who exported;
+* descriptions span several lines inside quotes;
+* UTF-8 with or without a byte-order mark, or Windows-1252 after Excel re-saved it,
+  and `;` as the delimiter where Excel uses it;
+* header names in the exporting user's language (English, Spanish, Portuguese, Polish,
+  German are known);
+* sub-tasks, which are folded into their parent as a checklist in its description;
+  stories under an epic get the epic's name as a label.
+
+`read_jira` checks the whole file first (line and column of the first problem);
+`JiraFile.batch` then applies a category mapping and gives the rows to import.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+from onproduct.domain.items import (
+    MAX_EFFORT,
+    MAX_TITLE,
+    ItemFields,
+    ValidationError,
+    clean_labels,
+    validate_item,
+)
+from onproduct.domain.settings import PlanSettings
+from onproduct.exchange.batch import Batch, ExchangeError, ImportRow, Skipped, SprintRef
+from onproduct.exchange.mapping import (
+    DOING,
+    DONE,
+    SKIP,
+    CategoryMapping,
+    as_label,
+    guessed_mapping,
+)
+from onproduct.exchange.text import decode, fold, read_bytes, sniff_delimiter
+
+KINDS = ("label", "component", "type")
+KIND_TITLES = {"label": "Labels", "component": "Components", "type": "Issue types"}
+
+# Header names per field, folded (see text.fold), in the languages Jira exports in.
+# fmt: off
+_HEADERS: dict[str, tuple[str, ...]] = {
+    "summary": ("summary", "resumen", "resumo", "podsumowanie", "zusammenfassung"),
+    "key": ("issue key", "key", "clave", "clave de incidencia", "clave de la incidencia",
+        "chave", "chave do item", "chave da issue", "chave do ticket", "klucz",
+        "klucz zgloszenia", "schlussel", "vorgangsschlussel", "vorgangsschluessel"),
+    "id": ("issue id", "id de la incidencia", "id de incidencia", "id do item", "id da issue",
+        "identyfikator zgloszenia", "id zgloszenia", "vorgangs-id", "vorgang-id"),
+    "type": ("issue type", "tipo de incidencia", "tipo de item", "tipo de issue",
+        "tipo do item", "typ zgloszenia", "vorgangstyp"),
+    "status": ("status", "estado", "stan"),
+    "status_category": ("status category", "categoria de estado", "categoria de status",
+        "categoria do status", "kategoria statusu", "statuskategorie"),
+    "labels": ("labels", "etiquetas", "rotulos", "etykiety", "stichworter", "stichwoerter"),
+    "components": ("component/s", "components", "componentes", "componente/s", "komponenty",
+        "komponente/n", "komponenten"),
+    "sprint": ("sprint", "sprints"),
+    "description": ("description", "descripcion", "descricao", "opis", "beschreibung"),
+    "original": ("original estimate", "estimacion original", "estimativa original",
+        "estymacja oryginalna", "szacunek pierwotny", "pierwotne oszacowanie",
+        "ursprungliche schatzung", "urspruengliche schaetzung"),
+    "spent": ("time spent", "tiempo empleado", "tiempo invertido", "tempo gasto",
+        "czas poswiecony", "czas spedzony", "benotigte zeit", "verbrauchte zeit",
+        "aufgewendete zeit"),
+    "resolved": ("resolved", "resuelta", "resolvida", "resolvido", "rozwiazane", "rozwiazano",
+        "erledigt", "gelost"),
+    "parent": ("parent id", "parent", "id principal", "principal", "id del padre", "padre",
+        "id do pai", "pai", "id nadrzednego", "nadrzedne",
+        "identyfikator elementu nadrzednego", "ubergeordnet", "ubergeordnete id",
+        "ubergeordneter vorgang"),
+    "parent_summary": ("parent summary", "resumen principal", "resumen del padre",
+        "resumo do pai", "podsumowanie elementu nadrzednego", "ubergeordnete zusammenfassung"),
+}
+# fmt: on
+_FIELD_OF_HEADER = {name: key for key, names in _HEADERS.items() for name in names}
+_CUSTOM = re.compile(
+    r"^(?:custom field|campo personalizado|pole niestandardowe|benutzerdefiniertes feld)"
+    r"\s*\((.*)\)$"
+)
+_CUSTOM_FIELDS = {
+    "story points": "points",
+    "story point estimate": "points",
+    "puntos de historia": "points",
+    "estimacion de puntos de historia": "points",
+    "pontos da historia": "points",
+    "pontos de historia": "points",
+    "estimativa de pontos de historia": "points",
+    "punkty historyjki": "points",
+    "story-punkte": "points",
+    "epic link": "epic",
+    "enlace a epic": "epic",
+    "link do epico": "epic",
+    "link epiku": "epic",
+    "epic-verknupfung": "epic",
+}
+# Fields whose every column is read (Jira repeats them); the others take the first value.
+_REPEATED = {"labels", "components", "sprint"}
+
+_SUBTASK_TYPES = {
+    "sub-task", "subtask", "sub-tarea", "subtarea", "subtarefa", "sub-tarefa",
+    "podzadanie", "unteraufgabe", "sub-aufgabe",
+}  # fmt: skip
+_MONTHS = {
+    **dict.fromkeys(("jan", "ene", "sty"), 1),
+    **dict.fromkeys(("feb", "fev", "lut"), 2),
+    **dict.fromkeys(("mar", "mrz"), 3),
+    **dict.fromkeys(("apr", "abr", "kwi"), 4),
+    **dict.fromkeys(("may", "mai", "maj"), 5),
+    **dict.fromkeys(("jun", "cze"), 6),
+    **dict.fromkeys(("jul", "lip"), 7),
+    **dict.fromkeys(("aug", "ago", "sie"), 8),
+    **dict.fromkeys(("sep", "set", "wrz"), 9),
+    **dict.fromkeys(("oct", "okt", "out", "paz"), 10),
+    **dict.fromkeys(("nov", "lis"), 11),
+    **dict.fromkeys(("dec", "dic", "dez", "gru"), 12),
+}
+_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})[/.\- ]([^\W\d_]+\.?|\d{1,2})[/.\- ](\d{2,4})\b")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+@dataclass(slots=True)
+class JiraIssue:
+    """One issue as the export has it."""
+
+    line: int
+    key: str | None
+    issue_id: str | None
+    summary: str
+    issue_type: str = ""
+    status: str = ""
+    status_category: str = ""
+    labels: list[str] = field(default_factory=list)
+    components: list[str] = field(default_factory=list)
+    sprints: list[str] = field(default_factory=list)
+    description: str = ""
+    story_points: float | None = None
+    original_seconds: float | None = None
+    spent_seconds: float | None = None
+    resolved: date | None = None
+    parent: str | None = None
+    parent_summary: str = ""
+    epic: str | None = None
+
+    @property
+    def is_subtask(self) -> bool:
+        return fold(self.issue_type) in _SUBTASK_TYPES
+
+    @property
+    def state(self) -> str:
+        """todo, doing or done, from the status category if there is one, else the name."""
+        for text in (self.status_category, self.status):
+            folded = fold(text)
+            if not folded:
+                continue
+            if DONE.search(folded):
+                return "done"
+            if DOING.search(folded):
+                return "doing"
+            if self.status_category:
+                return "todo"
+        return "todo"
+
+    def values(self) -> dict[str, list[str]]:
+        return {
+            "label": self.labels,
+            "component": self.components,
+            "type": [self.issue_type] if self.issue_type else [],
+        }
+
+
+@dataclass(slots=True)
+class JiraFile:
+    """A checked export: its issues and what was noticed while reading it."""
+
+    source: str
+    issues: list[JiraIssue]
+    fields: frozenset[str]  # the fields the file has columns for
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def source_id(self) -> str:
+        """Which mapping to remember: the Jira projects of the issue keys."""
+        projects = sorted({i.key.rsplit("-", 1)[0] for i in self.issues if i.key and "-" in i.key})
+        return "jira:" + "+".join(projects[:3] or [self.source])
+
+    def values(self, kind: str) -> list[tuple[str, int]]:
+        """The distinct types, labels or components, most used first, with their counts."""
+        counts: Counter[str] = Counter()
+        firsts: dict[str, str] = {}
+        for issue in self.issues:
+            if issue.is_subtask:
+                continue
+            for value in issue.values()[kind]:
+                folded = value.casefold()
+                firsts.setdefault(folded, value)
+                counts[folded] += 1
+        return [(firsts[f], n) for f, n in counts.most_common()]
+
+    def guessed_mapping(self) -> CategoryMapping:
+        return guessed_mapping(KINDS, {kind: [v for v, _ in self.values(kind)] for kind in KINDS})
+
+    def batch(self, mapping: CategoryMapping, settings: PlanSettings) -> Batch:
+        return _batch(self, mapping, settings)
+
+
+def read_jira(path: Path) -> JiraFile:
+    raw = read_bytes(path)
+    try:
+        text, note = decode(raw)
+    except ExchangeError as error:
+        raise ExchangeError(f"{path.name}, {error}") from None
+    jira = parse_jira(text, path.name)
+    if note:
+        jira.notes.insert(0, note)
+    return jira
+
+
+def looks_like_jira(header: list[str]) -> bool:
+    return any(_FIELD_OF_HEADER.get(fold(name)) == "summary" for name in header)
+
+
+def parse_jira(text: str, source: str = "the file") -> JiraFile:
+    """Check a Jira export's text; ExchangeError names the first problem and where."""
+    if not text.strip():
+        raise ExchangeError(f"{source} is empty.")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text), strict=True)
+    try:
+        header = next(reader)
+    except csv.Error as error:
+        raise ExchangeError(f"{source}, line 1: {error}.") from None
+    columns: list[tuple[int, str]] = []  # (cell index, field)
+    for index, name in enumerate(header):
+        folded = fold(name)
+        custom = _CUSTOM.match(folded)
+        field_name = _CUSTOM_FIELDS.get(custom.group(1).strip()) if custom else None
+        field_name = field_name or _FIELD_OF_HEADER.get(folded)
+        if field_name and (field_name in _REPEATED or all(f != field_name for _, f in columns)):
+            columns.append((index, field_name))
+    present = frozenset(f for _, f in columns)
+    if "summary" not in present:
+        raise ExchangeError(
+            f"{source} is not a Jira export: its header has no Summary column"
+            f" (it starts: {', '.join(header[:5]) or 'nothing'})."
+        )
+    jira = JiraFile(source, [], present)
+    unread_dates: dict[str, tuple[int, str]] = {}
+    names = {index: header[index].strip() for index, _ in columns}
+    line = reader.line_num + 1
+    try:
+        for record in reader:
+            start_line, line = line, reader.line_num + 1
+            if not any(cell.strip() for cell in record):
+                continue
+            if len(record) > len(header):
+                raise ExchangeError(
+                    f"{source}, line {start_line}: {len(record)} cells, but the header"
+                    f" names {len(header)} columns."
+                )
+            issue = _issue(record, columns, names, source, start_line, unread_dates)
+            if issue is not None:
+                jira.issues.append(issue)
+    except csv.Error as error:
+        raise ExchangeError(f"{source}, line {line}: {error}.") from None
+    for column, (where, text_seen) in unread_dates.items():
+        jira.notes.append(
+            f"Dates in the column {column} were not understood (such as {text_seen!r} on"
+            f" line {where}); those items have no done date."
+        )
+    _check_keys(jira)
+    return jira
+
+
+def _issue(
+    record: list[str],
+    columns: list[tuple[int, str]],
+    names: dict[int, str],
+    source: str,
+    line: int,
+    unread_dates: dict[str, tuple[int, str]],
+) -> JiraIssue | None:
+    single: dict[str, str] = {}
+    many: dict[str, list[str]] = {"labels": [], "components": [], "sprint": []}
+    number_columns: dict[str, int] = {}
+    for index, name in columns:
+        cell = record[index].strip() if index < len(record) else ""
+        if name in _REPEATED:
+            if cell:
+                many[name].append(cell)
+        elif cell and not single.get(name):
+            single[name] = cell if name != "description" else record[index].replace("\r\n", "\n")
+            number_columns[name] = index
+
+    def number(name: str) -> float | None:
+        text = single.get(name, "").replace(",", ".").replace(" ", "").replace("\u00a0", "")
+        if not text:
+            return None
+        try:
+            value = float(text)
+        except ValueError:
+            value = float("nan")
+        if not (0 <= value <= MAX_EFFORT * 3600):  # also false for nan
+            column = names[number_columns[name]]
+            raise ExchangeError(
+                f"{source}, line {line}, column {column}: {single[name]!r} is not a number"
+                " of 0 or more."
+            )
+        return value
+
+    resolved = None
+    if single.get("resolved"):
+        resolved = jira_date(single["resolved"])
+        if resolved is None:
+            column = names[number_columns["resolved"]]
+            unread_dates.setdefault(column, (line, single["resolved"]))
+    summary = single.get("summary", "")
+    return JiraIssue(
+        line=line,
+        key=single.get("key"),
+        issue_id=single.get("id"),
+        summary=summary,
+        issue_type=single.get("type", ""),
+        status=single.get("status", ""),
+        status_category=single.get("status_category", ""),
+        labels=[label for cell in many["labels"] for label in cell.split()],
+        components=many["components"],
+        sprints=many["sprint"],
+        description=single.get("description", ""),
+        story_points=number("points"),
+        original_seconds=number("original"),
+        spent_seconds=number("spent"),
+        resolved=resolved,
+        parent=single.get("parent"),
+        parent_summary=single.get("parent_summary", ""),
+        epic=single.get("epic"),
+    )
+
+
+def _check_keys(jira: JiraFile) -> None:
+    seen: dict[str, int] = {}
+    for issue in jira.issues:
+        if issue.key is None:
+            continue
+        folded = issue.key.casefold()
+        if folded in seen:
+            raise ExchangeError(
+                f"{jira.source}, line {issue.line}: the issue key {issue.key} is already"
+                f" the key of line {seen[folded]}."
+            )
+        seen[folded] = issue.line
+
+
+def jira_date(text: str) -> date | None:
+    """A Jira date ("25/Jun/20 12:44 PM", "25/jun/20 12:44", "2020-06-25 12:44",
+    "25.06.2020") in any of the languages above; None when it is not one."""
+    text = text.strip()
+    try:
+        match = _ISO.match(text)
+        if match:
+            return date(int(match[1]), int(match[2]), int(match[3]))
+        match = _DAY_MONTH_YEAR.match(text)
+        if not match:
+            return None
+        day, month_text, year_text = match.groups()
+        if month_text.isdigit():
+            month = int(month_text)
+        else:
+            found = _MONTHS.get(fold(month_text).rstrip(".")[:3])
+            if found is None:
+                return None
+            month = found
+        year = int(year_text)
+        return date(year + 2000 if year < 100 else year, month, int(day))
+    except ValueError:
+        return None
+
+
+def _efforts(issue: JiraIssue, settings: PlanSettings) -> tuple[float | None, float | None]:
+    """The estimate and actual effort in the plan's unit.
+
+    Story points are the estimate of a plan in points; a plan in hours takes the
+    original estimate. Each falls back on the other through the plan's hours per point.
+    """
+    per_point = settings.hours_per_point or 1.0
+    hours = None if issue.original_seconds is None else issue.original_seconds / 3600
+    spent = None if issue.spent_seconds is None else issue.spent_seconds / 3600
+    if settings.effort_unit == "points":
+        estimate = issue.story_points
+        if estimate is None and hours is not None:
+            estimate = hours / per_point
+        actual = None if spent is None else spent / per_point
+    else:
+        estimate = hours
+        if estimate is None and issue.story_points is not None:
+            estimate = issue.story_points * per_point
+        actual = spent
+
+    def rounded(value: float | None) -> float | None:
+        return None if value is None else round(value, 2)
+
+    return rounded(estimate), rounded(actual)
+
+
+def _checklist_line(issue: JiraIssue, settings: PlanSettings) -> str:
+    mark = "x" if issue.state == "done" else " "
+    estimate, _ = _efforts(issue, settings)
+    effort = f" ({estimate:g} {settings.unit})" if estimate is not None else ""
+    key = f"{issue.key} " if issue.key else ""
+    return f"- [{mark}] {key}{' '.join(issue.summary.split())}{effort}"
+
+
+def _batch(jira: JiraFile, mapping: CategoryMapping, settings: PlanSettings) -> Batch:
+    by_ref: dict[str, JiraIssue] = {}
+    for issue in jira.issues:
+        for ref in (issue.issue_id, issue.key):
+            if ref:
+                by_ref.setdefault(ref.casefold(), issue)
+
+    def parent_of(issue: JiraIssue) -> JiraIssue | None:
+        for ref in (issue.parent, issue.epic):
+            if ref and ref.casefold() in by_ref:
+                return by_ref[ref.casefold()]
+        return None
+
+    subtasks: dict[int, list[JiraIssue]] = {}  # by the parent's line
+    skipped: list[Skipped] = []
+    notes = list(jira.notes)
+    orphans = 0
+    for issue in jira.issues:
+        if not issue.is_subtask:
+            continue
+        parent = parent_of(issue)
+        if parent is not None and not parent.is_subtask:
+            subtasks.setdefault(parent.line, []).append(issue)
+        else:
+            orphans += 1
+    if orphans:
+        notes.append(
+            f"{orphans} sub-task{'s' if orphans != 1 else ''} whose parent is not in the file"
+            " came in as items of their own."
+        )
+
+    rows: list[ImportRow] = []
+    sprints: dict[str, SprintRef] = {}
+    truncated = 0
+    for issue in jira.issues:
+        what = issue.key or repr(issue.summary[:40])
+        where = f"line {issue.line}"
+        parent = parent_of(issue)
+        if issue.is_subtask and parent is not None and not parent.is_subtask:
+            skipped.append(
+                Skipped(where, what, f"sub-task, folded into {parent.key or 'its parent'}")
+            )
+            continue
+        target = mapping.target_of(issue.values())
+        if target == SKIP:
+            value = next(
+                (
+                    f"{kind} {value!r}"
+                    for kind in mapping.kinds
+                    for value in issue.values()[kind]
+                    if mapping.rule(kind, value) == SKIP
+                ),
+                "its mapping",
+            )
+            skipped.append(Skipped(where, what, f"{value} is mapped to Skip"))
+            continue
+        title = " ".join(issue.summary.split())
+        if not title:
+            skipped.append(Skipped(where, what, "it has no summary"))
+            continue
+        if len(title) > MAX_TITLE:
+            title = title[: MAX_TITLE - 1].rstrip() + "…"
+            truncated += 1
+        estimate, actual = _efforts(issue, settings)
+        description = issue.description.rstrip()
+        children = subtasks.get(issue.line, [])
+        if children:
+            checklist = "\n".join(_checklist_line(child, settings) for child in children)
+            description = f"{description}\n\nSub-tasks:\n{checklist}".lstrip()
+            if estimate is None:
+                efforts = [_efforts(child, settings)[0] for child in children]
+                known = [e for e in efforts if e is not None]
+                estimate = round(sum(known), 2) if known else None
+        labels = list(issue.labels)
+        epic_name = parent.summary if parent is not None else issue.parent_summary
+        if epic_name.strip():
+            labels.append(as_label(epic_name))
+        status = issue.state
+        fields = ItemFields(
+            title=title,
+            category=target,
+            description=description,
+            estimate=estimate,
+            actual=actual,
+            status=status,
+            labels=tuple(as_label(label) for label in labels),
+            external_key=issue.key,
+            done_on=issue.resolved if status == "done" else None,
+        )
+        try:
+            fields = validate_item(replace(fields, labels=clean_labels(fields.labels)))
+        except ValidationError as error:
+            raise ExchangeError(f"{jira.source}, line {issue.line}: {error}") from None
+        sprint = issue.sprints[-1] if issue.sprints else None  # the latest it was in
+        sprint = " ".join(sprint.split()) if sprint else None
+        if sprint:
+            sprints.setdefault(sprint.casefold(), SprintRef(sprint, issue.line))
+        rows.append(ImportRow(issue.line, fields, sprint))
+    if truncated:
+        notes.append(
+            f"{truncated} summar{'ies' if truncated != 1 else 'y'} longer than {MAX_TITLE}"
+            " characters were shortened."
+        )
+    return Batch(
+        source=jira.source,
+        rows=tuple(rows),
+        sprints=sprints,
+        fields=_fields_set(jira.fields),
+        skipped=tuple(skipped),
+        notes=tuple(notes),
+        create_sprints=False,
+    )
+
+
+def _fields_set(present: frozenset[str]) -> frozenset[str]:
+    """The item fields a re-import updates: those the export has columns for."""
+    result = {"title", "category"}
+    if "description" in present:
+        result.add("description")
+    if present & {"labels", "parent", "parent_summary", "epic"}:
+        result.add("labels")
+    if present & {"status", "status_category"}:
+        result.add("status")
+    if "key" in present:
+        result.add("external_key")
+    if present & {"points", "original"}:
+        result.add("estimate")
+    if "spent" in present:
+        result.add("actual")
+    if "resolved" in present:
+        result.add("done_on")
+    if "sprint" in present:
+        result.add("sprint")
+    return frozenset(result)

@@ -1,0 +1,244 @@
+"""A Trello board's JSON export (Menu ▸ Print, export and share ▸ Export as JSON).
+
+Cards become items: the card's name is the title, its description and checklists the
+description (checklists as `- [x]` lines), its labels stay labels, and labels or the
+list it is in decide the category through the same mapping step as Jira. A card's
+short link is its key, so importing the board again updates the items. Archived
+cards, and the cards of archived lists, are skipped unless asked for. The "Scrum for
+Trello" habit of a leading "(3)" in a card's name is read as its estimate in points.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from onproduct.domain.items import (
+    MAX_TITLE,
+    ItemFields,
+    ValidationError,
+    validate_item,
+)
+from onproduct.domain.settings import PlanSettings
+from onproduct.exchange.batch import Batch, ExchangeError, ImportRow, Skipped
+from onproduct.exchange.mapping import (
+    DOING,
+    DONE,
+    SKIP,
+    CategoryMapping,
+    as_label,
+    guessed_mapping,
+)
+from onproduct.exchange.text import decode, fold, read_bytes
+
+KINDS = ("label", "list")
+KIND_TITLES = {"label": "Labels", "list": "Lists"}
+_POINTS = re.compile(r"^\((\d+(?:[.,]\d+)?)\)\s*")
+
+
+@dataclass(slots=True)
+class TrelloCard:
+    index: int  # position in the export's card array, for messages
+    key: str
+    name: str
+    description: str
+    list_name: str
+    labels: list[str]
+    archived: bool
+    checklists: list[tuple[str, list[tuple[str, bool]]]] = field(default_factory=list)
+    due_complete: bool = False
+
+    def values(self) -> dict[str, list[str]]:
+        return {"label": self.labels, "list": [self.list_name] if self.list_name else []}
+
+
+@dataclass(slots=True)
+class TrelloBoard:
+    source: str
+    board_id: str
+    name: str
+    cards: list[TrelloCard]
+    notes: list[str] = field(default_factory=list)
+    include_archived: bool = False
+
+    @property
+    def source_id(self) -> str:
+        return f"trello:{self.board_id or self.name}"
+
+    def values(self, kind: str) -> list[tuple[str, int]]:
+        counts: Counter[str] = Counter()
+        firsts: dict[str, str] = {}
+        for card in self.cards:
+            if card.archived and not self.include_archived:
+                continue
+            for value in card.values()[kind]:
+                firsts.setdefault(value.casefold(), value)
+                counts[value.casefold()] += 1
+        return [(firsts[f], n) for f, n in counts.most_common()]
+
+    def guessed_mapping(self) -> CategoryMapping:
+        return guessed_mapping(KINDS, {kind: [v for v, _ in self.values(kind)] for kind in KINDS})
+
+    def batch(self, mapping: CategoryMapping, settings: PlanSettings) -> Batch:
+        return _batch(self, mapping, settings)
+
+
+def read_trello(path: Path) -> TrelloBoard:
+    raw = read_bytes(path)
+    try:
+        text, _ = decode(raw)
+    except ExchangeError as error:
+        raise ExchangeError(f"{path.name}, {error}") from None
+    return parse_trello(text, path.name)
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _records(data: dict[str, Any], name: str, source: str) -> list[dict[str, Any]]:
+    value = data.get(name, [])
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise ExchangeError(f"{source}: the board's {name!r} is not a list of records.")
+    return value
+
+
+def parse_trello(text: str, source: str = "the file") -> TrelloBoard:
+    """Check a board export; ExchangeError names the first problem and where."""
+    if not text.strip():
+        raise ExchangeError(f"{source} is empty.")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ExchangeError(
+            f"{source}, line {error.lineno}, column {error.colno}: the JSON is broken"
+            f" ({error.msg.lower()})."
+        ) from None
+    except RecursionError:
+        raise ExchangeError(f"{source}: the JSON is nested too deeply.") from None
+    if not isinstance(data, dict) or not isinstance(data.get("cards"), list):
+        raise ExchangeError(f"{source} is not a Trello board export: it has no list of cards.")
+    lists = {
+        _text(entry.get("id")): (_text(entry.get("name")), bool(entry.get("closed")))
+        for entry in _records(data, "lists", source)
+    }
+    labels = {
+        _text(entry.get("id")): _text(entry.get("name")).strip() or _text(entry.get("color"))
+        for entry in _records(data, "labels", source)
+    }
+    checklists: dict[str, list[tuple[float, str, list[tuple[str, bool]]]]] = {}
+    for entry in _records(data, "checklists", source):
+        items = [
+            (float(item.get("pos") or 0), _text(item.get("name")), item.get("state") == "complete")
+            for item in entry.get("checkItems") or []
+            if isinstance(item, dict)
+        ]
+        items.sort(key=lambda item: item[0])
+        checklists.setdefault(_text(entry.get("idCard")), []).append(
+            (float(entry.get("pos") or 0), _text(entry.get("name")), [(n, d) for _, n, d in items])
+        )
+    cards: list[TrelloCard] = []
+    keys: dict[str, int] = {}
+    for index, card in enumerate(_records(data, "cards", source)):
+        key = _text(card.get("shortLink")) or _text(card.get("id"))
+        list_name, list_closed = lists.get(_text(card.get("idList")), ("", False))
+        names: list[str] = []
+        for label_id in card.get("idLabels") or []:
+            if isinstance(label_id, str) and labels.get(label_id):
+                names.append(labels[label_id])
+        for label in card.get("labels") or []:
+            if isinstance(label, dict):
+                name = _text(label.get("name")).strip() or _text(label.get("color"))
+                if name and name.casefold() not in {n.casefold() for n in names}:
+                    names.append(name)
+        if key:
+            if key in keys:
+                raise ExchangeError(
+                    f"{source}: cards {keys[key] + 1} and {index + 1} have the same short"
+                    f" link {key}."
+                )
+            keys[key] = index
+        lists_of_card = sorted(checklists.get(_text(card.get("id")), []), key=lambda c: c[0])
+        cards.append(
+            TrelloCard(
+                index=index,
+                key=key,
+                name=_text(card.get("name")),
+                description=_text(card.get("desc")),
+                list_name=list_name,
+                labels=names,
+                archived=bool(card.get("closed")) or list_closed,
+                checklists=[(name, items) for _, name, items in lists_of_card],
+                due_complete=bool(card.get("dueComplete")),
+            )
+        )
+    board = data.get("id")
+    return TrelloBoard(source, _text(board), _text(data.get("name")), cards)
+
+
+def _state(card: TrelloCard) -> str:
+    folded = fold(card.list_name)
+    if card.due_complete or DONE.search(folded):
+        return "done"
+    if DOING.search(folded) or "doing" in folded:
+        return "doing"
+    return "todo"
+
+
+def _batch(board: TrelloBoard, mapping: CategoryMapping, settings: PlanSettings) -> Batch:
+    rows: list[ImportRow] = []
+    skipped: list[Skipped] = []
+    for card in board.cards:
+        where = f"card {card.index + 1}"
+        what = repr(card.name[:40]) if card.name.strip() else card.key or "a card"
+        if card.archived and not board.include_archived:
+            skipped.append(Skipped(where, what, "archived"))
+            continue
+        target = mapping.target_of(card.values())
+        if target == SKIP:
+            skipped.append(Skipped(where, what, "its label or list is mapped to Skip"))
+            continue
+        title = " ".join(card.name.split())
+        estimate = None
+        match = _POINTS.match(title)
+        if match:
+            points = float(match[1].replace(",", "."))
+            per_point = settings.hours_per_point or 1.0
+            estimate = points if settings.effort_unit == "points" else points * per_point
+            title = title[match.end() :]
+        if not title:
+            skipped.append(Skipped(where, what, "it has no name"))
+            continue
+        if len(title) > MAX_TITLE:
+            title = title[: MAX_TITLE - 1].rstrip() + "…"
+        description = card.description.rstrip()
+        for name, items in card.checklists:
+            lines = "\n".join(f"- [{'x' if done else ' '}] {text}" for text, done in items)
+            description = f"{description}\n\n{name or 'Checklist'}:\n{lines}".lstrip()
+        fields = ItemFields(
+            title=title,
+            category=target,
+            description=description,
+            estimate=estimate,
+            status=_state(card),
+            labels=tuple(as_label(label) for label in card.labels),
+            external_key=card.key or None,
+        )
+        try:
+            fields = validate_item(fields)
+        except ValidationError as error:
+            raise ExchangeError(f"{board.source}, {where}: {error}") from None
+        rows.append(ImportRow(card.index + 1, fields))
+    return Batch(
+        source=board.source,
+        rows=tuple(rows),
+        sprints={},
+        fields=frozenset({"title", "category", "description", "status", "labels", "external_key"}),
+        skipped=tuple(skipped),
+        notes=tuple(board.notes),
+        create_sprints=False,
+    )
