@@ -135,7 +135,7 @@ def test_importing_the_file_again_updates_instead_of_duplicating(
         ),
         ("title,category,estimate\nA,feature,1\nB,feature,two\n", "line 3, column estimate"),
         ("title,category,sprint\nA,feature,Sprint 7\n", "the plan has no sprint 'Sprint 7'"),
-        ("nothing to see\n", "is not an Onproduct CSV file"),
+        ("nothing to see\n", "is not a file Onproduct can import"),
     ],
 )
 def test_a_bad_file_imports_nothing_and_says_why_in_one_line(

@@ -18,7 +18,7 @@ from onproduct.storage.plan import Plan
 from onproduct.storage.planfile import create_plan, open_plan
 
 TRICKY = [
-    "=HYPERLINK(\"http://evil\",\"x\")",
+    '=HYPERLINK("http://evil","x")',
     "+1 call the bank",
     "-5% churn",
     "@SUM(A1:A3)",
@@ -28,7 +28,7 @@ TRICKY = [
     "''=twice",
     "'plain apostrophe",
     "'",
-    "a \"quoted\" word, and a comma",
+    'a "quoted" word, and a comma',
     "two\nlines",
     "Zażółć gęślą jaźń — 日本語のタイトル — Ελληνικά",
     "",
@@ -80,9 +80,7 @@ def _comparable(plan: Plan) -> tuple[list[tuple[object, ...]], list[tuple[object
     ]
     used = {i[-1] for i in items}
     sprint_rows = [
-        (s.name, s.start, s.end, s.capacity, s.revenue)
-        for s in sprints.values()
-        if s.name in used
+        (s.name, s.start, s.end, s.capacity, s.revenue) for s in sprints.values() if s.name in used
     ]
     return items, sprint_rows
 
@@ -93,7 +91,7 @@ def test_export_then_import_into_a_new_plan_gives_the_same_plan(
     # Make the sample as awkward as we can: formulas, quotes, lines, scripts, fractions.
     items = sample_plan.items()
     awkward = {
-        items[0].id: {"title": "=cmd|' /C calc'!A0", "description": "line one\nline \"two\""},
+        items[0].id: {"title": "=cmd|' /C calc'!A0", "description": 'line one\nline "two"'},
         items[1].id: {"title": "-1 refund", "labels": ("日本", "@ops"), "estimate": 2.25},
         items[2].id: {"description": "\tTabbed, with a comma", "actual": 1 / 3},
     }

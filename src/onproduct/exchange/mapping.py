@@ -28,7 +28,7 @@ _GUESSES: tuple[tuple[str, str], ...] = (
     (r"devops|infra|deploy|pipeline|\bci\b|release|monitor|on-?call|outage", "dev_ops"),
     (
         r"\bops\b|operac|opera[çc]|operation|betrieb|support|soporte|suporte|wsparcie"
-        r"|onboard|manual|billing|invoice|request",
+        r"|onboard|manual|by hand|a mano|recz",
         "product_ops",
     ),
     (
