@@ -40,7 +40,9 @@ ROWS = [
     {
         "Summary": "Invoice totals off by one cent", "Issue key": "LED-3", "Issue id": "10003",
         "Issue Type": "Bug", "Status": "To Do", "Status Category": "To Do",
-        "Description": "Steps:\n1. Create an invoice, \"quoted\"\n2. Add 3 lines\n\nExpected: 10.00",
+        "Description": (
+            "Steps:\n1. Create an invoice, \"quoted\"\n2. Add 3 lines\n\nExpected: 10.00"
+        ),
         "Component/s": ["Billing"], "Custom field (Story Points)": "2",
     },
     {
