@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
@@ -258,3 +259,69 @@ def test_the_burden_counts_recurring_operations_and_automation(tmp_path: Path) -
     assert entry["product_ops_hours"] == 13.5
     assert entry["dev_ops_hours"] == 7.0
     assert entry["recurring_hours"] == 17.5
+
+
+def test_export_csv_then_import_into_a_new_plan_gives_the_same_figures(
+    imported: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out.csv"
+    result = onproduct("export", imported, "--csv", out)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "Exported 11 items of the whole plan to out.csv."
+    copy = tmp_path / "copy.onproduct"
+    assert onproduct("import", copy, out).returncode == 0
+    assert metrics(copy) == metrics(imported)
+    assert metrics(copy, "--sprint", "S2") == metrics(imported, "--sprint", "S2")
+
+
+def test_export_of_one_sprint_has_only_its_items(imported: Path, tmp_path: Path) -> None:
+    out = tmp_path / "s2.csv"
+    assert onproduct("export", imported, "--csv", out, "--sprint", "s2").returncode == 0
+    rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines()))
+    assert [(r["key"], r["sprint"]) for r in rows] == [("F-3", "S2"), ("O-2", "S2")]
+
+
+def test_export_pdf_from_the_command_line(imported: Path, tmp_path: Path) -> None:
+    out = tmp_path / "S1.pdf"
+    result = onproduct("export", imported, "--pdf", out, "--sprint", "S1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "Exported the sprint plan of S1 to S1.pdf (2 pages)."
+    text = subprocess.run(["pdftotext", out, "-"], capture_output=True, text=True).stdout
+    assert "Self-service signup" in text and "Page 2 of 2" in text
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--csv", "{dir}/x.csv", "--sprint", "S9"), "the plan has no sprint 'S9'"),
+        (("--pdf", "{dir}/x.pdf", "--sprint", "S9"), "the plan has no sprint 'S9'"),
+        (("--csv", "{dir}/missing/x.csv"), "there is no folder"),
+        (("--csv", "{plan}"), "the export would overwrite the plan itself"),
+    ],
+)
+def test_export_errors_are_one_line_and_write_nothing(
+    imported: Path, tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    before = fingerprint(tmp_path)
+    filled = [a.format(dir=tmp_path, plan=imported) for a in args]
+    result = onproduct("export", imported, *filled)
+    assert result.returncode == 1 and result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("onproduct export: ")
+    assert message in lines[0]
+    assert fingerprint(tmp_path) == before
+
+
+def test_import_of_a_jira_export_from_the_command_line(tmp_path: Path) -> None:
+    from .exchange.jira_files import jira_text
+
+    source = tmp_path / "jira.csv"
+    source.write_text(jira_text(), encoding="utf-8")
+    plan = tmp_path / "jira.onproduct"
+    result = onproduct("import", plan, source)  # auto: a Summary column means Jira
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert lines[0] == "Imported jira.csv into jira.onproduct: 3 added, 0 updated, 3 skipped."
+    assert "Skipped LED-1 (line 2): type 'Epic' is mapped to Skip" in lines
+    again = onproduct("import", plan, source, "--format", "jira")
+    assert "0 added, 0 updated, 3 unchanged, 3 skipped" in again.stdout

@@ -41,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] in ("import", "metrics"):
+    if argv and argv[0] in ("import", "export", "metrics"):  # cli.COMMANDS, without importing it
         from onproduct.cli import run
 
         return run(argv)

@@ -77,6 +77,15 @@ CATEGORIES: tuple[Category, ...] = (
 )
 
 CATEGORY_KEYS: tuple[str, ...] = tuple(c.key for c in CATEGORIES)
+# One hue per category, chosen to stay apart for the common colour-vision deficiencies
+# (blue / teal / amber / purple / vermilion); the board and exported PDFs share them.
+CATEGORY_HUES = {
+    "feature": "#2f6fdb",
+    "automation": "#0f9488",
+    "tech_debt": "#c98a0b",
+    "product_ops": "#8e44c7",
+    "dev_ops": "#d1493b",
+}
 _BY_KEY = {c.key: c for c in CATEGORIES}
 
 

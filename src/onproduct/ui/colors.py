@@ -4,15 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor, QPalette
 
-# One hue per category, chosen to stay apart for the common colour-vision deficiencies
-# (blue / teal / amber / purple / vermilion) and to work as accents on light and dark.
-_CATEGORY_HUES = {
-    "feature": "#2f6fdb",
-    "automation": "#0f9488",
-    "tech_debt": "#c98a0b",
-    "product_ops": "#8e44c7",
-    "dev_ops": "#d1493b",
-}
+from onproduct.domain.categories import CATEGORY_HUES as _CATEGORY_HUES
 
 _STATUS_HUES = {
     "todo": None,  # drawn with the palette's mid tone
