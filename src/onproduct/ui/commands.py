@@ -16,6 +16,7 @@ from PySide6.QtGui import QUndoCommand
 
 from onproduct.domain.items import Item, ItemChange, ItemFields, Sprint, SprintFields
 from onproduct.domain.operations import Operation, OperationFields
+from onproduct.exchange.importer import ImportChanges
 from onproduct.storage.errors import StorageError
 
 if TYPE_CHECKING:
@@ -250,3 +251,28 @@ class SprintStateCommand(PlanCommand):
         self._document.write_sprint_state(
             self._before, {c.item_id: c.before for c in self._changes}
         )
+
+
+class ImportCommand(PlanCommand):
+    """A whole import as one step: undo removes what it added and restores what it changed.
+
+    The first redo only shows the import on the board, when a worker thread has already
+    written it (the progress dialog's cancel had to be able to roll it back).
+    """
+
+    def __init__(
+        self, document: PlanDocument, changes: ImportChanges, *, written: bool = False
+    ) -> None:
+        super().__init__(document, f"Import {changes.source}")
+        self.changes = changes
+        self._written = written
+
+    def apply(self) -> None:
+        if self._written:
+            self._written = False
+            self._document.show_import(self.changes)
+        else:
+            self._document.write_import(self.changes)
+
+    def revert(self) -> None:
+        self._document.write_import_undone(self.changes)

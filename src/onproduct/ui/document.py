@@ -45,6 +45,7 @@ from onproduct.domain.operations import (
 )
 from onproduct.domain.ranking import BACKLOG, Bucket, ranks_between, renumbered
 from onproduct.domain.settings import PlanSettings, validate_settings
+from onproduct.exchange.importer import ImportChanges, changed_values, undo_import, write_import
 from onproduct.storage.plan import Plan
 from onproduct.ui.commands import (
     AddItemCommand,
@@ -531,3 +532,23 @@ class PlanDocument(QObject):
             self._plan.delete_sprint(sprint_id)
         self.items.update_items(item_values)
         self.sprints.remove(sprint_id)
+
+    # ------------------------------------------------------------------ imports
+
+    def show_import(self, changes: ImportChanges) -> None:
+        """Bring an import that is already in the file onto the board."""
+        for sprint in changes.sprints:
+            self.sprints.insert(sprint)
+        self.items.insert_items(changes.added)
+        self.items.update_items(changed_values(changes, "after"))
+
+    def write_import(self, changes: ImportChanges) -> None:
+        write_import(self._plan, changes)
+        self.show_import(changes)
+
+    def write_import_undone(self, changes: ImportChanges) -> None:
+        undo_import(self._plan, changes)
+        self.items.remove_items([item.id for item in changes.added])
+        self.items.update_items(changed_values(changes, "before"))
+        for sprint in changes.sprints:
+            self.sprints.remove(sprint.id)

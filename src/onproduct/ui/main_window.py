@@ -29,6 +29,7 @@ from onproduct.storage.seeding import first_sprint, write_sample
 from onproduct.ui.board import BoardWidget
 from onproduct.ui.dialogs import ItemDialog, SprintDialog
 from onproduct.ui.document import PlanDocument
+from onproduct.ui.exchange_actions import ExchangeActions
 from onproduct.ui.icons import icon
 from onproduct.ui.lanes import LaneView
 from onproduct.ui.operations_actions import OperationsActions
@@ -87,6 +88,13 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.plan_label)
         self.operations_actions = OperationsActions(
             self, self.board, self.operations_page, lambda: self._document
+        )
+        self.exchange_actions = ExchangeActions(
+            self,
+            self.board,
+            settings,
+            lambda: self._document,
+            lambda message: self.statusBar().showMessage(message, 10000),
         )
         self._build_actions()
         self._build_menus()
@@ -273,6 +281,10 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addAction(self.save_as_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.exchange_actions.import_action)
+        export_menu = file_menu.addMenu("&Export")
+        export_menu.addActions(self.exchange_actions.actions())
+        file_menu.addSeparator()
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -351,6 +363,7 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         self.operations_actions.update()
+        self.exchange_actions.update()
         has_plan = self._document is not None
         ids = self.board.selected_ids() if has_plan else []
         bucket = self.board.active_bucket()

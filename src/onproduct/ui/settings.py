@@ -5,6 +5,7 @@ Plan settings (stage, target, basis) live in the plan file, not here.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,9 @@ DEFAULTS: dict[str, tuple[type, Any]] = {
     "board/splitter": (QByteArray, QByteArray()),
     "plans/last": (str, ""),
     "plans/recent": (list, []),
+    # Category mappings of imports, as JSON per source ("jira:LED", "trello:<board>").
+    "import/mappings": (str, "{}"),
+    "exchange/folder": (str, ""),
 }
 
 
@@ -59,6 +63,25 @@ class Settings:
     def remove_recent(self, path: Path) -> None:
         text = str(path)
         self.set_value("plans/recent", [p for p in self.value("plans/recent") if p != text])
+
+    def import_mapping(self, source_id: str) -> str | None:
+        """The mapping last used for this source, as JSON, if any."""
+        try:
+            stored = json.loads(self.value("import/mappings"))
+        except ValueError:
+            return None
+        value = stored.get(source_id) if isinstance(stored, dict) else None
+        return value if isinstance(value, str) else None
+
+    def set_import_mapping(self, source_id: str, mapping: str) -> None:
+        try:
+            stored = json.loads(self.value("import/mappings"))
+        except ValueError:
+            stored = {}
+        if not isinstance(stored, dict):
+            stored = {}
+        stored[source_id] = mapping
+        self.set_value("import/mappings", json.dumps(stored, sort_keys=True))
 
     def clear_recent(self) -> None:
         self.set_value("plans/recent", [])

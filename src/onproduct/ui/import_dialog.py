@@ -1,0 +1,242 @@
+"""The mapping step of an import: which lane each issue type, label, component or list
+goes to, with a preview of what the import will do before anything is written."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from onproduct.domain.categories import CATEGORIES, category
+from onproduct.domain.items import format_effort
+from onproduct.domain.settings import PlanSettings
+from onproduct.exchange.batch import Batch, ExchangeError
+from onproduct.exchange.importer import ImportChanges
+from onproduct.exchange.mapping import SKIP, CategoryMapping
+from onproduct.exchange.sources import MappedSource, kind_titles
+from onproduct.exchange.trello import TrelloBoard
+
+PREVIEW_ROWS = 200
+NO_RULE = ""
+
+
+class MappingDialog(QDialog):
+    """Rules on the left, the resulting items on the right; Import writes nothing itself."""
+
+    def __init__(
+        self,
+        source: MappedSource,
+        mapping: CategoryMapping,
+        settings: PlanSettings,
+        preview: Callable[[Batch], ImportChanges],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Import {source.source}")
+        self.source = source
+        self.mapping = mapping
+        self._settings = settings
+        self._preview = preview
+        self._batch: Batch | None = None
+        self.changes: ImportChanges | None = None
+        self._titles = kind_titles(source)
+
+        intro = QLabel(
+            "Choose the lane each kind of work goes to. The first rule that fits an item"
+            f" decides, in this order: {', '.join(t.lower() for t in self._titles.values())};"
+            " everything else goes to the lane chosen below. Nothing is written until you"
+            " press Import."
+        )
+        intro.setWordWrap(True)
+
+        self.rules = QTableWidget(0, 3)
+        self.rules.setHorizontalHeaderLabels(["Value", "Items", "Lane"])
+        self.rules.verticalHeader().hide()
+        self.rules.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        header = self.rules.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self._combos: dict[tuple[str, str], QComboBox] = {}
+        self._fill_rules()
+
+        self.default = QComboBox()
+        for entry in CATEGORIES:
+            self.default.addItem(entry.name, entry.key)
+        self.default.setCurrentIndex(self.default.findData(mapping.default))
+        self.default.currentIndexChanged.connect(self._changed)
+        default_row = QHBoxLayout()
+        default_label = QLabel("&Everything else goes to:")
+        default_label.setBuddy(self.default)
+        default_row.addWidget(default_label)
+        default_row.addWidget(self.default, 1)
+
+        self.archived: QCheckBox | None = None
+        if isinstance(source, TrelloBoard):
+            self.archived = QCheckBox("Include &archived cards")
+            self.archived.setChecked(source.include_archived)
+            self.archived.toggled.connect(self._changed)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.rules, 1)
+        left_layout.addLayout(default_row)
+        if self.archived is not None:
+            left_layout.addWidget(self.archived)
+
+        self.preview_table = QTableWidget(0, 6)
+        self.preview_table.setHorizontalHeaderLabels(
+            ["", "Key", "Title", "Lane", "Estimate", "Sprint"]
+        )
+        self.preview_table.verticalHeader().hide()
+        self.preview_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.preview_table.setWordWrap(False)
+        preview_header = self.preview_table.horizontalHeader()
+        for column in (0, 1, 3, 4, 5):
+            preview_header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        preview_header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.outcome = QLabel()
+        self.outcome.setWordWrap(True)
+        self.outcome.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.preview_table, 1)
+        right_layout.addWidget(self.outcome)
+
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Import")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.buttons)
+        unit = self.fontMetrics().averageCharWidth()
+        self.resize(unit * 150, self.fontMetrics().height() * 34)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(120)  # a burst of changes previews once
+        self._timer.timeout.connect(self.refresh)
+        self.refresh()
+
+    def _fill_rules(self) -> None:
+        rows: list[tuple[str, str, int] | tuple[str, None, None]] = []
+        for kind, title in self._titles.items():
+            values = self.source.values(kind)
+            if values:
+                rows.append((title, None, None))
+                rows.extend((kind, value, count) for value, count in values)
+        self.rules.setRowCount(len(rows))
+        for row, (kind, value, count) in enumerate(rows):
+            if value is None:
+                heading = QTableWidgetItem(kind)
+                font = heading.font()
+                font.setBold(True)
+                heading.setFont(font)
+                heading.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                self.rules.setItem(row, 0, heading)
+                self.rules.setSpan(row, 0, 1, 3)
+                continue
+            name = QTableWidgetItem(value)
+            name.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self.rules.setItem(row, 0, name)
+            number = QTableWidgetItem(str(count))
+            number.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            number.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.rules.setItem(row, 1, number)
+            combo = QComboBox()
+            combo.addItem("—  no rule", NO_RULE)
+            for entry in CATEGORIES:
+                combo.addItem(entry.name, entry.key)
+            combo.addItem("Skip", SKIP)
+            combo.setCurrentIndex(max(0, combo.findData(self.mapping.rule(kind, value) or "")))
+            combo.currentIndexChanged.connect(
+                lambda _index, k=kind, v=value, c=combo: self._rule_changed(k, v, c)
+            )
+            self.rules.setCellWidget(row, 2, combo)
+            self._combos[(kind, value)] = combo
+
+    def set_rule(self, kind: str, value: str, target: str | None) -> None:
+        """Choose a lane for a value, as the user does with its drop-down."""
+        combo = self._combos[(kind, value)]
+        combo.setCurrentIndex(combo.findData(target or NO_RULE))
+
+    def _rule_changed(self, kind: str, value: str, combo: QComboBox) -> None:
+        self.mapping.set(kind, value, combo.currentData() or None)
+        self._changed()
+
+    def _changed(self) -> None:
+        self.mapping.default = self.default.currentData()
+        if self.archived is not None and isinstance(self.source, TrelloBoard):
+            self.source.include_archived = self.archived.isChecked()
+        self._timer.start()
+
+    def refresh(self) -> None:
+        """Apply the rules to the file and show what the import would do."""
+        self._timer.stop()
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        try:
+            self._batch = self.source.batch(self.mapping, self._settings)
+            self.changes = self._preview(self._batch)
+        except ExchangeError as error:
+            self._batch, self.changes = None, None
+            self.outcome.setText(str(error))
+            ok.setEnabled(False)
+            return
+        changes = self.changes
+        ok.setEnabled(not changes.empty)
+        updated = {c.item_id for c in changes.updated}
+        added_keys = {i.external_key for i in changes.added}
+        rows = self._batch.rows[:PREVIEW_ROWS]
+        self.preview_table.setRowCount(len(rows))
+        for number, row in enumerate(rows):
+            fields = row.fields
+            action = "new" if fields.external_key in added_keys or not fields.external_key else ""
+            cells = [
+                action,
+                fields.external_key or "",
+                fields.title,
+                category(fields.category).short,
+                format_effort(fields.estimate, self._settings.unit),
+                row.sprint or "",
+            ]
+            for column, text in enumerate(cells):
+                self.preview_table.setItem(number, column, QTableWidgetItem(text))
+        lines = [f"Import will do: {changes.summary()}."]
+        if len(self._batch.rows) > PREVIEW_ROWS:
+            lines.append(f"The first {PREVIEW_ROWS} of {len(self._batch.rows)} items are shown.")
+        if updated:
+            lines.append(f"{len(updated)} items the plan already has (same key) will be updated.")
+        lines.extend(changes.details(limit=5))
+        self.outcome.setText("\n".join(lines))
+
+    def batch(self) -> Batch:
+        assert self._batch is not None
+        return self._batch

@@ -1,0 +1,156 @@
+"""File ▸ Import and Export in the window: mapping step, worker thread, cancel, undo."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from onproduct.exchange.mapping import SKIP
+from onproduct.ui.import_dialog import MappingDialog
+
+from ..exchange.jira_files import jira_text
+from ..helpers import dump
+
+
+@pytest.fixture
+def jira_file(tmp_path: Path) -> Path:
+    path = tmp_path / "export.csv"
+    path.write_text(jira_text(), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def summaries(window) -> list[tuple[str, str]]:
+    shown: list[tuple[str, str]] = []
+    window.exchange_actions.show_summary = lambda message, details: shown.append((message, details))
+    return shown
+
+
+def run_import(qtbot, window, path: Path) -> str:
+    actions = window.exchange_actions
+    with qtbot.waitSignal(actions.importFinished, timeout=20000) as finished:
+        actions.import_file(path)
+    return finished.args[0]
+
+
+def keys_on_board(window) -> set[str]:
+    return {i.external_key for i in window.document.items.items() if i.external_key}
+
+
+def test_a_jira_import_lands_on_the_board_in_one_undoable_step(
+    qtbot, window, jira_file: Path, summaries
+) -> None:
+    seen: list[MappingDialog] = []
+
+    def accept(dialog: MappingDialog) -> bool:
+        seen.append(dialog)
+        return True
+
+    window.exchange_actions.choose_mapping = accept
+    before = dump(window.document.plan.path)
+    message = run_import(qtbot, window, jira_file)
+    assert message == "Imported export.csv: 3 added, 0 updated, 3 skipped."
+    assert {"LED-2", "LED-3", "LED-6"} <= keys_on_board(window)
+    assert "Skipped LED-1 (line 2): type 'Epic' is mapped to Skip" in summaries[0][1]
+    assert "Import will do: 3 added, 0 updated, 3 skipped." in seen[0].outcome.text()
+    # What the board shows is what the file holds.
+    on_file = {i.external_key for i in window.document.plan.items() if i.external_key}
+    assert on_file == keys_on_board(window)
+
+    stack = window.document.undo_stack
+    assert stack.undoText() == "Import export.csv"
+    stack.undo()
+    assert dump(window.document.plan.path) == before
+    assert "LED-2" not in keys_on_board(window)
+    stack.redo()
+    assert {"LED-2", "LED-3", "LED-6"} <= keys_on_board(window)
+
+
+def test_the_mapping_is_changed_in_the_dialog_previewed_and_remembered(
+    qtbot, window, jira_file: Path, summaries, settings
+) -> None:
+    texts: list[str] = []
+
+    def skip_bugs(dialog: MappingDialog) -> bool:
+        dialog.set_rule("type", "Bug", SKIP)
+        dialog.set_rule("type", "Task", "dev_ops")
+        dialog.refresh()
+        texts.append(dialog.outcome.text())
+        return True
+
+    window.exchange_actions.choose_mapping = skip_bugs
+    run_import(qtbot, window, jira_file)
+    assert texts[0].startswith("Import will do: 2 added, 0 updated, 4 skipped.")
+    assert "LED-3" not in keys_on_board(window)
+    remembered = json.loads(settings.value("import/mappings"))
+    assert json.loads(remembered["jira:LED"])["rules"]["type"]["bug"] == SKIP
+
+    # Next time the same project's export comes with the same rules.
+    rules: list[str | None] = []
+    window.exchange_actions.choose_mapping = lambda d: (
+        rules.append(d.mapping.rule("type", "Bug")) or False
+    )
+    message = run_import(qtbot, window, jira_file)
+    assert rules == [SKIP] and message == "Import cancelled; the plan is unchanged."
+
+
+def test_cancelling_the_write_leaves_the_plan_untouched(
+    qtbot, window, tmp_path: Path, summaries
+) -> None:
+    rows = "\n".join(f"Item {n},tech_debt,{n % 7}" for n in range(6000))
+    path = tmp_path / "many.csv"
+    path.write_text(f"title,category,estimate\n{rows}\n", encoding="utf-8")
+    before = dump(window.document.plan.path)
+    count = len(window.document.items.items())
+    actions = window.exchange_actions
+    # Cancel as soon as the write reports its first chunk: the rest must roll back.
+    original_run = actions._run
+
+    def run(label, job, then):
+        def cancelling(progress):
+            def report(done, total):
+                actions.cancel()
+                progress(done, total)
+
+            return job(report)
+
+        original_run(label, cancelling if label.startswith("Importing") else job, then)
+
+    actions._run = run
+    message = run_import(qtbot, window, path)
+    assert message == "Import cancelled; the plan is unchanged."
+    assert dump(window.document.plan.path) == before
+    assert len(window.document.items.items()) == count
+    assert window.document.undo_stack.count() == 0
+
+
+def test_a_broken_file_says_where_and_imports_nothing(
+    qtbot, window, tmp_path: Path, monkeypatch
+) -> None:
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: warnings.append(text))
+    path = tmp_path / "broken.csv"
+    path.write_text("title,category\nGood,feature\nBad,nope\n", encoding="utf-8")
+    before = dump(window.document.plan.path)
+    run_import(qtbot, window, path)
+    assert warnings == [
+        "broken.csv, line 3, column category: 'nope' is not a category; use one of"
+        " feature, automation, tech_debt, product_ops, dev_ops. Nothing was imported."
+    ]
+    assert dump(window.document.plan.path) == before
+
+
+def test_exports_from_the_window(qtbot, window, tmp_path: Path) -> None:
+    actions = window.exchange_actions
+    sprint = window.board.current_sprint()
+    assert actions.export_sprint_pdf_to(tmp_path / "sprint.pdf", sprint)
+    assert actions.export_report_pdf_to(tmp_path / "report.pdf")
+    assert actions.export_csv_to(tmp_path / "sprint.csv", sprint)
+    assert (tmp_path / "sprint.pdf").read_bytes().startswith(b"%PDF")
+    lines = (tmp_path / "sprint.csv").read_text(encoding="utf-8-sig").splitlines()
+    members = [i for i in window.document.items.items() if i.sprint_id == sprint.id]
+    assert len(lines) == 1 + len(members)
+    assert "Exported sprint.csv" in window.statusBar().currentMessage()
