@@ -42,8 +42,12 @@ def run_self_test(out: TextIO = sys.stdout) -> int:
     from onproduct.app import create_application
     from onproduct.domain.items import SprintFields
     from onproduct.domain.ranking import Bucket
+    from onproduct.exchange.importer import plan_import
+    from onproduct.exchange.jira import parse_jira
+    from onproduct.exchange.own_csv import read_plan_csv
     from onproduct.storage.planfile import open_plan
     from onproduct.ui.dialogs import ItemDialog, SprintDialog
+    from onproduct.ui.import_dialog import MappingDialog
     from onproduct.ui.main_window import MainWindow
     from onproduct.ui.plan_settings_dialog import PlanSettingsDialog
     from onproduct.ui.settings import Settings
@@ -161,6 +165,37 @@ def run_self_test(out: TextIO = sys.stdout) -> int:
         sprint_dialog.show()
         check("draw the sprint editor", lambda: _drawn(sprint_dialog))
         sprint_dialog.close()
+
+        exchange = window.exchange_actions
+        pdf_path = folder / "sprint.pdf"
+        check(
+            "export the sprint plan as PDF",
+            lambda: (
+                exchange.export_sprint_pdf_to(pdf_path, sprint)
+                and pdf_path.read_bytes().startswith(b"%PDF")
+                and b"DejaVuSans" in pdf_path.read_bytes()
+            ),  # the font travels in the file
+        )
+        csv_path = folder / "plan.csv"
+
+        def csv_round_trip() -> bool:
+            exchange.export_csv_to(csv_path, None)
+            rows = read_plan_csv(csv_path).rows
+            return len(rows) == len(document.items.items())
+
+        check("export the plan as CSV and read it back", csv_round_trip)
+        jira = parse_jira("Summary,Issue key,Issue Type\nSignup,K-1,Story\n", "self-test")
+        mapping_dialog = MappingDialog(
+            jira,
+            jira.guessed_mapping(),
+            document.settings,
+            lambda batch: plan_import(batch, [], []),
+            window,
+        )
+        mapping_dialog.show()
+        check("draw the import mapping", lambda: _drawn(mapping_dialog))
+        mapping_dialog.close()
+
         window.close()
         app.processEvents()
         QApplication.processEvents()

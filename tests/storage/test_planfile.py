@@ -213,7 +213,11 @@ def test_a_plan_of_a_past_format_is_upgraded_after_a_backup(tmp_path: Path, vers
 
     assert backup.parent == tmp_path and backup.suffix == ".onproduct"
     assert dump(backup) == original  # the backup is the plan as it was
-    assert sqlite3.connect(backup).execute("PRAGMA user_version").fetchone()[0] == version
+    connection = sqlite3.connect(backup)  # closed at once: its -wal/-shm must not linger
+    try:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == version
+    finally:
+        connection.close()
     assert inspect(path) == SCHEMA_VERSION
     # Opening again does not upgrade or back up a second time.
     files = fingerprint(tmp_path).keys()

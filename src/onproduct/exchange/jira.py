@@ -24,7 +24,7 @@ import csv
 import io
 import re
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -33,7 +33,6 @@ from onproduct.domain.items import (
     MAX_TITLE,
     ItemFields,
     ValidationError,
-    clean_labels,
     validate_item,
 )
 from onproduct.domain.settings import PlanSettings
@@ -512,7 +511,7 @@ def _batch(jira: JiraFile, mapping: CategoryMapping, settings: PlanSettings) -> 
             done_on=issue.resolved if status == "done" else None,
         )
         try:
-            fields = validate_item(replace(fields, labels=clean_labels(fields.labels)))
+            fields = validate_item(fields)
         except ValidationError as error:
             raise ExchangeError(f"{jira.source}, line {issue.line}: {error}") from None
         sprint = issue.sprints[-1] if issue.sprints else None  # the latest it was in

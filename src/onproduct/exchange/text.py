@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
 
 from onproduct.exchange.batch import ExchangeError
@@ -56,6 +57,7 @@ def _first_record(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=4096)  # the same types, statuses and headers come back on every row
 def fold(name: str) -> str:
     """A header name compared loosely: case, accents and spacing do not matter."""
     decomposed = unicodedata.normalize("NFKD", name.replace("ł", "l").replace("Ł", "l"))

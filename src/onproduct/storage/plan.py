@@ -336,8 +336,27 @@ class Plan:
         rows: list[tuple[object, ...]] = []
         labels: list[tuple[int, int, str]] = []
         for item in items:
-            rows.append(tuple(_stored(getattr(item, column)) for column in _ITEM_COLUMNS))
-            labels.extend((item.id, pos, label) for pos, label in enumerate(item.labels))
+            # Spelled out (in _ITEM_COLUMNS order): a generator per row cost a third of
+            # the time of a 100,000-row import.
+            rows.append(
+                (
+                    item.id,
+                    item.title,
+                    item.category,
+                    item.description,
+                    item.estimate,
+                    item.actual,
+                    item.status,
+                    item.external_key,
+                    item.operation_id,
+                    item.saves_hours_per_week,
+                    item.done_on.isoformat() if item.done_on is not None else None,
+                    item.sprint_id,
+                    item.rank,
+                )
+            )
+            if item.labels:
+                labels.extend((item.id, pos, label) for pos, label in enumerate(item.labels))
         cursor.executemany(
             f"INSERT INTO item ({', '.join(_ITEM_COLUMNS)}) VALUES ({placeholders})", rows
         )

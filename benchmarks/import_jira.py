@@ -1,0 +1,148 @@
+"""Importing a large Jira CSV export, against the floor of parsing and inserting it raw.
+
+    python -m benchmarks.import_jira [--rows 100000] [--runs 3]
+
+The file is generated (seeded) like a real "Export CSV (all fields)": repeated Labels,
+Sprint, Watchers and Comment columns, story points, seconds, Jira dates, one issue in
+ten with a multi-line description, one in twenty a sub-task. Each run imports it into
+a new plan, the way `onproduct import PLAN FILE --format jira` does (read, check, map,
+work out the changes, write in one transaction).
+
+The floor, in the same run: `csv.reader` over the same file, then one raw
+`sqlite3.executemany` of title, key, category, estimate, status and rank into the
+item table of a new plan (same schema and indexes), committed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HEADER = [
+    "Summary", "Issue key", "Issue id", "Parent id", "Issue Type", "Status", "Project key",
+    "Priority", "Resolution", "Assignee", "Reporter", "Created", "Updated", "Resolved",
+    "Component/s", "Labels", "Labels", "Labels", "Description", "Original Estimate",
+    "Remaining Estimate", "Time Spent", "Sprint", "Sprint", "Watchers", "Watchers",
+    "Custom field (Story Points)", "Comment", "Comment", "Status Category",
+]  # fmt: skip
+TYPES = ("Story", "Story", "Task", "Bug", "Improvement")
+STATUSES = (("To Do", "To Do"), ("In Progress", "In Progress"), ("Done", "Done"))
+LABELS = ("billing", "ux", "api", "infra", "support", "automation", "tech-debt", "mobile")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def generate(path: Path, rows: int, seed: int = 1) -> None:
+    rng = random.Random(seed)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(HEADER)
+    for n in range(1, rows + 1):
+        subtask = n % 20 == 0
+        kind = "Sub-task" if subtask else rng.choice(TYPES)
+        status, category = rng.choice(STATUSES)
+        day = f"{rng.randint(1, 28):02}/{rng.choice(MONTHS)}/{rng.randint(19, 26)}"
+        labels = rng.sample(LABELS, rng.randint(0, 3)) + ["", "", ""]
+        description = (
+            f"As a customer I want item {n}.\n\nAcceptance:\n- works\n- is tested"
+            if n % 10 == 0
+            else ""
+        )
+        writer.writerow(
+            [
+                f"Work item {n}: {rng.choice(LABELS)} {rng.choice(TYPES).lower()}",
+                f"BIG-{n}",
+                str(100000 + n),
+                str(100000 + n - 1) if subtask else "",
+                kind,
+                status,
+                "BIG",
+                "Medium",
+                "Done" if status == "Done" else "",
+                "ana",
+                "bo",
+                f"{day} 9:15 AM",
+                f"{day} 4:40 PM",
+                f"{day} 5:00 PM" if status == "Done" else "",
+                rng.choice(("Billing", "Core", "")),
+                *labels[:3],
+                description,
+                str(rng.choice((3600, 7200, 14400, 28800))),
+                "",
+                str(rng.choice((0, 3600, 7200))) if status != "To Do" else "",
+                f"BIG Sprint {rng.randint(1, 120)}",
+                "",
+                "ana",
+                "",
+                str(rng.choice((1, 2, 3, 5, 8))),
+                "",
+                "",
+                category,
+            ]
+        )
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+
+
+def floor(source: Path, plan: Path) -> float:
+    """csv parse + raw executemany of the same rows into a new plan's item table."""
+    from onproduct.storage.planfile import create_plan
+
+    create_plan(plan)
+    start = time.perf_counter()
+    with source.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        rows = [
+            (record[0], "feature", record[1], int(record[19] or 0) / 3600, "todo", float(n))
+            for n, record in enumerate(reader)
+        ]
+    connection = sqlite3.connect(plan)
+    connection.execute("PRAGMA synchronous = FULL")
+    with connection:
+        connection.executemany(
+            "INSERT INTO item (title, category, external_key, estimate, status, rank)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+    connection.close()
+    return time.perf_counter() - start
+
+
+def app_import(source: Path, plan: Path) -> float:
+    from onproduct.cli import import_file
+
+    start = time.perf_counter()
+    import_file(plan, source, "jira")
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="onproduct-bench-") as scratch:
+        folder = Path(scratch)
+        source = folder / "jira.csv"
+        generate(source, args.rows)
+        size = source.stat().st_size / 1e6
+        print(f"{args.rows:,} rows, {size:.1f} MB", file=sys.stderr)
+        floors, imports = [], []
+        for run in range(args.runs):  # interleaved, so drift hits both alike
+            floors.append(floor(source, folder / f"floor-{run}.onproduct"))
+            imports.append(app_import(source, folder / f"app-{run}.onproduct"))
+    floor_median, app_median = statistics.median(floors), statistics.median(imports)
+    print(f"floor (csv + executemany): median {floor_median:.2f} s, worst {max(floors):.2f} s")
+    print(f"onproduct import --format jira: median {app_median:.2f} s, worst {max(imports):.2f} s")
+    print(f"ratio: {app_median / floor_median:.2f}x (target <= 2x)")
+
+
+if __name__ == "__main__":
+    main()
