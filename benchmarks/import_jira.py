@@ -49,7 +49,7 @@ def generate(path: Path, rows: int, seed: int = 1) -> None:
         kind = "Sub-task" if subtask else rng.choice(TYPES)
         status, category = rng.choice(STATUSES)
         day = f"{rng.randint(1, 28):02}/{rng.choice(MONTHS)}/{rng.randint(19, 26)}"
-        labels = rng.sample(LABELS, rng.randint(0, 3)) + ["", "", ""]
+        labels = [*rng.sample(LABELS, rng.randint(0, 3)), "", "", ""]
         description = (
             f"As a customer I want item {n}.\n\nAcceptance:\n- works\n- is tested"
             if n % 10 == 0

@@ -95,3 +95,23 @@ def test_a_sprint_needs_a_name_and_a_sane_capacity() -> None:
         validate_sprint(SprintFields("S", date(2026, 5, 1), date(2026, 5, 2), -5))
     one_day = validate_sprint(SprintFields(" S  1 ", date(2026, 5, 1), date(2026, 5, 1), 40))
     assert one_day.name == "S 1"
+
+
+def test_an_item_placed_from_its_fields_keeps_every_field() -> None:
+    from dataclasses import fields as dataclass_fields
+    from datetime import date
+
+    from onproduct.domain.items import ITEM_FIELD_NAMES, Item, ItemFields
+
+    given = ItemFields(
+        title="T", category="automation", description="d", estimate=1.0, actual=2.0,
+        status="done", labels=("a",), external_key="K-1", operation_id=7,
+        saves_hours_per_week=3.0, done_on=date(2026, 1, 2),
+    )  # fmt: skip
+    item = Item.placed(5, given, 9, 4.5)
+    assert item.editable == given
+    assert (item.id, item.sprint_id, item.rank) == (5, 9, 4.5)
+    # Every field of ItemFields is a distinct value above, so a swapped position shows.
+    assert len({repr(getattr(given, f.name)) for f in dataclass_fields(given)}) == len(
+        ITEM_FIELD_NAMES
+    )

@@ -6,10 +6,37 @@ then works out what the batch changes in a plan and writes all of it or none of 
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import wraps
+from typing import ParamSpec, TypeVar
 
 from onproduct.domain.items import ItemFields
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def bulk(work: Callable[P, R]) -> Callable[P, R]:
+    """Pause Python's cycle collector while an import makes 100,000s of objects.
+
+    None of them form cycles, yet each collection walks them all: a 100,000-row Jira
+    import spent a sixth of its time there.
+    """
+
+    @wraps(work)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return work(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+
+    return run
 
 
 class ExchangeError(Exception):

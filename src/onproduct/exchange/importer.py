@@ -24,7 +24,7 @@ from onproduct.domain.items import (
 )
 from onproduct.domain.operations import Operation
 from onproduct.domain.ranking import Bucket, bucket_of
-from onproduct.exchange.batch import Batch, ExchangeError, Skipped
+from onproduct.exchange.batch import Batch, ExchangeError, Skipped, bulk
 from onproduct.storage.plan import Plan
 
 
@@ -91,6 +91,7 @@ def sprints_to_create(batch: Batch, existing: Iterable[Sprint]) -> list[SprintFi
     return new
 
 
+@bulk
 def plan_import(
     batch: Batch,
     items: Sequence[Item],
@@ -153,9 +154,7 @@ def plan_import(
         existing = by_key.get(key.casefold()) if key is not None else None
         if existing is None:
             bucket = bucket_of(new_sprint_id, fields.category)
-            values = {name: getattr(fields, name) for name in ITEM_FIELD_NAMES}
-            item = Item(id=next_id, sprint_id=new_sprint_id, rank=append_to(bucket), **values)
-            added.append(item)
+            added.append(Item.placed(next_id, fields, new_sprint_id, append_to(bucket)))
             next_id += 1
             continue
         after = {name: getattr(fields, name) for name in updatable}
@@ -205,6 +204,7 @@ def plan_import_into(plan: Plan, batch: Batch) -> ImportChanges:
     return plan_import(batch, plan.items(), plan.sprints(), plan.operations())
 
 
+@bulk
 def write_import(
     plan: Plan, changes: ImportChanges, progress: Callable[[int, int], None] | None = None
 ) -> None:

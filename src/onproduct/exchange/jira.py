@@ -26,6 +26,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from onproduct.domain.items import (
@@ -36,7 +37,7 @@ from onproduct.domain.items import (
     validate_item,
 )
 from onproduct.domain.settings import PlanSettings
-from onproduct.exchange.batch import Batch, ExchangeError, ImportRow, Skipped, SprintRef
+from onproduct.exchange.batch import Batch, ExchangeError, ImportRow, Skipped, SprintRef, bulk
 from onproduct.exchange.mapping import (
     DOING,
     DONE,
@@ -161,17 +162,7 @@ class JiraIssue:
     @property
     def state(self) -> str:
         """todo, doing or done, from the status category if there is one, else the name."""
-        for text in (self.status_category, self.status):
-            folded = fold(text)
-            if not folded:
-                continue
-            if DONE.search(folded):
-                return "done"
-            if DOING.search(folded):
-                return "doing"
-            if self.status_category:
-                return "todo"
-        return "todo"
+        return _state(self.status_category, self.status)
 
     def values(self) -> dict[str, list[str]]:
         return {
@@ -189,6 +180,7 @@ class JiraFile:
     issues: list[JiraIssue]
     fields: frozenset[str]  # the fields the file has columns for
     notes: list[str] = field(default_factory=list)
+    _values: dict[str, list[tuple[str, int]]] | None = None
 
     @property
     def source_id(self) -> str:
@@ -198,22 +190,33 @@ class JiraFile:
 
     def values(self, kind: str) -> list[tuple[str, int]]:
         """The distinct types, labels or components, most used first, with their counts."""
-        counts: Counter[str] = Counter()
-        firsts: dict[str, str] = {}
-        for issue in self.issues:
-            if issue.is_subtask:
-                continue
-            for value in issue.values()[kind]:
-                folded = value.casefold()
-                firsts.setdefault(folded, value)
-                counts[folded] += 1
-        return [(firsts[f], n) for f, n in counts.most_common()]
+        if self._values is None:
+            counts: dict[str, Counter[str]] = {k: Counter() for k in KINDS}
+            for issue in self.issues:
+                if not issue.is_subtask:
+                    counts["label"].update(issue.labels)
+                    counts["component"].update(issue.components)
+                    if issue.issue_type:
+                        counts["type"][issue.issue_type] += 1
+            self._values = {k: _merged(c) for k, c in counts.items()}
+        return self._values[kind]
 
     def guessed_mapping(self) -> CategoryMapping:
         return guessed_mapping(KINDS, {kind: [v for v, _ in self.values(kind)] for kind in KINDS})
 
     def batch(self, mapping: CategoryMapping, settings: PlanSettings) -> Batch:
         return _batch(self, mapping, settings)
+
+
+def _merged(counts: Counter[str]) -> list[tuple[str, int]]:
+    """Counts of values that differ only in case added up, under the first spelling."""
+    merged: Counter[str] = Counter()
+    firsts: dict[str, str] = {}
+    for value, count in counts.items():
+        folded = value.casefold()
+        firsts.setdefault(folded, value)
+        merged[folded] += count
+    return [(firsts[f], n) for f, n in merged.most_common()]
 
 
 def read_jira(path: Path) -> JiraFile:
@@ -257,21 +260,27 @@ def parse_jira(text: str, source: str = "the file") -> JiraFile:
         )
     jira = JiraFile(source, [], present)
     unread_dates: dict[str, tuple[int, str]] = {}
-    names = {index: header[index].strip() for index, _ in columns}
+    # Per field, the cells that hold it; the header name of its first, for messages.
+    indices: dict[str, list[int]] = {}
+    for index, name in columns:
+        indices.setdefault(name, []).append(index)
+    singles = [(n, tuple(i)) for n, i in indices.items() if n not in _REPEATED]
+    repeated = [(n, tuple(i)) for n, i in indices.items() if n in _REPEATED]
+    names = {n: header[i[0]].strip() for n, i in indices.items()}
     line = reader.line_num + 1
     try:
         for record in reader:
             start_line, line = line, reader.line_num + 1
-            if not any(cell.strip() for cell in record):
+            if not "".join(record).strip():
                 continue
             if len(record) > len(header):
                 raise ExchangeError(
                     f"{source}, line {start_line}: {len(record)} cells, but the header"
                     f" names {len(header)} columns."
                 )
-            issue = _issue(record, columns, names, source, start_line, unread_dates)
-            if issue is not None:
-                jira.issues.append(issue)
+            jira.issues.append(
+                _issue(record, singles, repeated, names, source, start_line, unread_dates)
+            )
     except csv.Error as error:
         raise ExchangeError(f"{source}, line {line}: {error}.") from None
     for column, (where, text_seen) in unread_dates.items():
@@ -283,69 +292,95 @@ def parse_jira(text: str, source: str = "the file") -> JiraFile:
     return jira
 
 
+def _number(text: str, line: int, column: str, source: str) -> float | None:
+    cleaned = text.replace(",", ".").replace(" ", "").replace("\u00a0", "")
+    if not cleaned:
+        return None
+    try:
+        value = float(cleaned)
+    except ValueError:
+        value = float("nan")
+    if not (0 <= value <= MAX_EFFORT * 3600):  # also false for nan
+        raise ExchangeError(
+            f"{source}, line {line}, column {column}: {text!r} is not a number of 0 or more."
+        )
+    return value
+
+
+_NUMBERS = ("points", "original", "spent")
+
+
 def _issue(
     record: list[str],
-    columns: list[tuple[int, str]],
-    names: dict[int, str],
+    singles: list[tuple[str, tuple[int, ...]]],
+    repeated: list[tuple[str, tuple[int, ...]]],
+    names: dict[str, str],
     source: str,
     line: int,
     unread_dates: dict[str, tuple[int, str]],
-) -> JiraIssue | None:
+) -> JiraIssue:
+    """One issue from its row; `singles` and `repeated` say which cells hold what."""
+    size = len(record)
     single: dict[str, str] = {}
-    many: dict[str, list[str]] = {"labels": [], "components": [], "sprint": []}
-    number_columns: dict[str, int] = {}
-    for index, name in columns:
-        cell = record[index].strip() if index < len(record) else ""
-        if name in _REPEATED:
-            if cell:
-                many[name].append(cell)
-        elif cell and not single.get(name):
-            single[name] = cell if name != "description" else record[index].replace("\r\n", "\n")
-            number_columns[name] = index
-
-    def number(name: str) -> float | None:
-        text = single.get(name, "").replace(",", ".").replace(" ", "").replace("\u00a0", "")
-        if not text:
-            return None
-        try:
-            value = float(text)
-        except ValueError:
-            value = float("nan")
-        if not (0 <= value <= MAX_EFFORT * 3600):  # also false for nan
-            column = names[number_columns[name]]
-            raise ExchangeError(
-                f"{source}, line {line}, column {column}: {single[name]!r} is not a number"
-                " of 0 or more."
-            )
-        return value
-
+    for name, indices in singles:
+        for index in indices:  # the first cell with something in it
+            if index < size:
+                cell = record[index]
+                if cell and not cell.isspace():
+                    single[name] = (
+                        cell.replace("\r\n", "\n") if name == "description" else cell.strip()
+                    )
+                    break
+    many: dict[str, list[str]] = {}
+    for name, indices in repeated:
+        many[name] = [record[i].strip() for i in indices if i < size and record[i].strip()]
+    numbers = [
+        _number(single[name], line, names[name], source) if name in single else None
+        for name in _NUMBERS
+    ]
     resolved = None
-    if single.get("resolved"):
-        resolved = jira_date(single["resolved"])
+    resolved_text = single.get("resolved")
+    if resolved_text:
+        resolved = jira_date(resolved_text)
         if resolved is None:
-            column = names[number_columns["resolved"]]
-            unread_dates.setdefault(column, (line, single["resolved"]))
-    summary = single.get("summary", "")
+            unread_dates.setdefault(names["resolved"], (line, resolved_text))
+    get = single.get
+    labels = many.get("labels")
     return JiraIssue(
         line=line,
-        key=single.get("key"),
-        issue_id=single.get("id"),
-        summary=summary,
-        issue_type=single.get("type", ""),
-        status=single.get("status", ""),
-        status_category=single.get("status_category", ""),
-        labels=[label for cell in many["labels"] for label in cell.split()],
-        components=many["components"],
-        sprints=many["sprint"],
-        description=single.get("description", ""),
-        story_points=number("points"),
-        original_seconds=number("original"),
-        spent_seconds=number("spent"),
+        key=get("key"),
+        issue_id=get("id"),
+        summary=get("summary", ""),
+        issue_type=get("type", ""),
+        status=get("status", ""),
+        status_category=get("status_category", ""),
+        labels=[label for cell in labels for label in cell.split()] if labels else [],
+        components=many.get("components", []),
+        sprints=many.get("sprint", []),
+        description=get("description", ""),
+        story_points=numbers[0],
+        original_seconds=numbers[1],
+        spent_seconds=numbers[2],
         resolved=resolved,
-        parent=single.get("parent"),
-        parent_summary=single.get("parent_summary", ""),
-        epic=single.get("epic"),
+        parent=get("parent"),
+        parent_summary=get("parent_summary", ""),
+        epic=get("epic"),
     )
+
+
+@lru_cache(maxsize=1024)
+def _state(status_category: str, status: str) -> str:
+    for text in (status_category, status):
+        folded = fold(text)
+        if not folded:
+            continue
+        if DONE.search(folded):
+            return "done"
+        if DOING.search(folded):
+            return "doing"
+        if status_category:
+            return "todo"
+    return "todo"
 
 
 def _check_keys(jira: JiraFile) -> None:
@@ -421,6 +456,7 @@ def _checklist_line(issue: JiraIssue, settings: PlanSettings) -> str:
     return f"- [{mark}] {key}{' '.join(issue.summary.split())}{effort}"
 
 
+@bulk
 def _batch(jira: JiraFile, mapping: CategoryMapping, settings: PlanSettings) -> Batch:
     by_ref: dict[str, JiraIssue] = {}
     for issue in jira.issues:
@@ -429,10 +465,16 @@ def _batch(jira: JiraFile, mapping: CategoryMapping, settings: PlanSettings) -> 
                 by_ref.setdefault(ref.casefold(), issue)
 
     def parent_of(issue: JiraIssue) -> JiraIssue | None:
+        if issue.parent is None and issue.epic is None:
+            return None
         for ref in (issue.parent, issue.epic):
             if ref and ref.casefold() in by_ref:
                 return by_ref[ref.casefold()]
         return None
+
+    def skip(issue: JiraIssue, why: str) -> None:
+        what = issue.key or repr(issue.summary[:40])
+        skipped.append(Skipped(f"line {issue.line}", what, why))
 
     subtasks: dict[int, list[JiraIssue]] = {}  # by the parent's line
     skipped: list[Skipped] = []
@@ -456,37 +498,34 @@ def _batch(jira: JiraFile, mapping: CategoryMapping, settings: PlanSettings) -> 
     sprints: dict[str, SprintRef] = {}
     truncated = 0
     for issue in jira.issues:
-        what = issue.key or repr(issue.summary[:40])
-        where = f"line {issue.line}"
         parent = parent_of(issue)
-        if issue.is_subtask and parent is not None and not parent.is_subtask:
-            skipped.append(
-                Skipped(where, what, f"sub-task, folded into {parent.key or 'its parent'}")
-            )
+        if parent is not None and issue.is_subtask and not parent.is_subtask:
+            skip(issue, f"sub-task, folded into {parent.key or 'its parent'}")
             continue
-        target = mapping.target_of(issue.values())
+        values = issue.values()
+        target = mapping.target_of(values)
         if target == SKIP:
             value = next(
                 (
                     f"{kind} {value!r}"
                     for kind in mapping.kinds
-                    for value in issue.values()[kind]
+                    for value in values[kind]
                     if mapping.rule(kind, value) == SKIP
                 ),
                 "its mapping",
             )
-            skipped.append(Skipped(where, what, f"{value} is mapped to Skip"))
+            skip(issue, f"{value} is mapped to Skip")
             continue
         title = " ".join(issue.summary.split())
         if not title:
-            skipped.append(Skipped(where, what, "it has no summary"))
+            skip(issue, "it has no summary")
             continue
         if len(title) > MAX_TITLE:
             title = title[: MAX_TITLE - 1].rstrip() + "…"
             truncated += 1
         estimate, actual = _efforts(issue, settings)
         description = issue.description.rstrip()
-        children = subtasks.get(issue.line, [])
+        children = subtasks.get(issue.line)
         if children:
             checklist = "\n".join(_checklist_line(child, settings) for child in children)
             description = f"{description}\n\nSub-tasks:\n{checklist}".lstrip()
@@ -494,10 +533,10 @@ def _batch(jira: JiraFile, mapping: CategoryMapping, settings: PlanSettings) -> 
                 efforts = [_efforts(child, settings)[0] for child in children]
                 known = [e for e in efforts if e is not None]
                 estimate = round(sum(known), 2) if known else None
-        labels = list(issue.labels)
+        labels = issue.labels
         epic_name = parent.summary if parent is not None else issue.parent_summary
-        if epic_name.strip():
-            labels.append(as_label(epic_name))
+        if epic_name and not epic_name.isspace():
+            labels = [*labels, epic_name]
         status = issue.state
         fields = ItemFields(
             title=title,

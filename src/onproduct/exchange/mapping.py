@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from onproduct.domain.categories import CATEGORY_KEYS
 from onproduct.domain.items import MAX_LABEL
@@ -51,9 +52,13 @@ DOING = re.compile(
 )
 
 
+_SEPARATORS = re.compile(r"[;,]")
+
+
+@lru_cache(maxsize=8192)  # an import meets the same few labels on every row
 def as_label(text: str) -> str:
     """A label made of any text (an epic's name): no separators, not too long."""
-    cleaned = " ".join(re.sub(r"[;,]", " ", text).split())
+    cleaned = " ".join(_SEPARATORS.sub(" ", text).split())
     return cleaned if len(cleaned) <= MAX_LABEL else cleaned[: MAX_LABEL - 1].rstrip() + "…"
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Protocol
 
 from onproduct.domain.settings import PlanSettings
-from onproduct.exchange.batch import Batch, ExchangeError
+from onproduct.exchange.batch import Batch, ExchangeError, bulk
 from onproduct.exchange.jira import KIND_TITLES as JIRA_KINDS
 from onproduct.exchange.jira import looks_like_jira, read_jira
 from onproduct.exchange.mapping import CategoryMapping
@@ -78,6 +78,7 @@ def detect_format(path: Path) -> str:
     )
 
 
+@bulk
 def read_source(path: Path, fmt: str = "auto") -> Batch | MappedSource:
     """Read and check a file of any format; nothing is written."""
     if fmt == "auto":

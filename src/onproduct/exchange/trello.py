@@ -24,7 +24,7 @@ from onproduct.domain.items import (
     validate_item,
 )
 from onproduct.domain.settings import PlanSettings
-from onproduct.exchange.batch import Batch, ExchangeError, ImportRow, Skipped
+from onproduct.exchange.batch import Batch, ExchangeError, ImportRow, Skipped, bulk
 from onproduct.exchange.mapping import (
     DOING,
     DONE,
@@ -189,6 +189,7 @@ def _state(card: TrelloCard) -> str:
     return "todo"
 
 
+@bulk
 def _batch(board: TrelloBoard, mapping: CategoryMapping, settings: PlanSettings) -> Batch:
     rows: list[ImportRow] = []
     skipped: list[Skipped] = []
