@@ -325,3 +325,50 @@ def test_import_of_a_jira_export_from_the_command_line(tmp_path: Path) -> None:
     assert "Skipped LED-1 (line 2): type 'Epic' is mapped to Skip" in lines
     again = onproduct("import", plan, source, "--format", "jira")
     assert "0 added, 0 updated, 3 unchanged, 3 skipped" in again.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        (
+            "jira.csv",
+            'Summary,Issue key\nFine,K-1\n"Never closed,K-2\n',
+            "jira.csv, line 3: unexpected end of data",
+        ),
+        (
+            "jira.csv",
+            "Summary;Issue key;Custom field (Story Points)\nA;K-1;2\nB;K-2;lots\n",
+            "jira.csv, line 3, column Custom field (Story Points): 'lots' is not a number",
+        ),
+        (
+            "board.json",
+            '{"name": "Team", "cards": [{"name": "A"},\n  {"name": "B",}]}',
+            "board.json, line 2, column 16: the JSON is broken",
+        ),
+        ("board.json", '{"name": "Team"}', "board.json is not a Trello board export"),
+    ],
+)
+def test_a_broken_tracker_export_leaves_the_plan_byte_for_byte_unchanged(
+    imported: Path, tmp_path: Path, name: str, content: str, message: str
+) -> None:
+    source = tmp_path / name
+    source.write_text(content, encoding="utf-8")
+    before = fingerprint(tmp_path)
+    result = onproduct("import", imported, source)
+    assert result.returncode == 1 and result.stdout == ""
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert fingerprint(tmp_path) == before
+
+
+def test_import_of_a_trello_board_from_the_command_line(tmp_path: Path) -> None:
+    from .exchange.test_trello import board
+
+    source = tmp_path / "board.json"
+    source.write_text(json.dumps(board()), encoding="utf-8")
+    plan = tmp_path / "trello.onproduct"
+    result = onproduct("import", plan, source)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(
+        "Imported board.json into trello.onproduct: 3 added, 0 updated, 2 skipped."
+    )
+    assert metrics(plan)["effort_by_category"]["tech_debt"] == 12.0  # type: ignore[index]
