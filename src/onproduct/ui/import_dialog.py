@@ -100,15 +100,15 @@ class MappingDialog(QDialog):
         if self.archived is not None:
             left_layout.addWidget(self.archived)
 
-        self.preview_table = QTableWidget(0, 6)
+        self.preview_table = QTableWidget(0, 7)
         self.preview_table.setHorizontalHeaderLabels(
-            ["", "Key", "Title", "Lane", "Estimate", "Sprint"]
+            ["", "Key", "Title", "Lane", "Status", "Estimate", "Sprint"]
         )
         self.preview_table.verticalHeader().hide()
         self.preview_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.preview_table.setWordWrap(False)
         preview_header = self.preview_table.horizontalHeader()
-        for column in (0, 1, 3, 4, 5):
+        for column in (0, 1, 3, 4, 5, 6):
             preview_header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         preview_header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.outcome = QLabel()
@@ -224,11 +224,19 @@ class MappingDialog(QDialog):
                 fields.external_key or "",
                 fields.title,
                 category(fields.category).short,
+                fields.status,
                 format_effort(fields.estimate, self._settings.unit),
                 row.sprint or "",
             ]
             for column, text in enumerate(cells):
-                self.preview_table.setItem(number, column, QTableWidgetItem(text))
+                cell = QTableWidgetItem(text)
+                if column == 5:
+                    cell.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                self.preview_table.setItem(number, column, cell)
+        # Trello has no sprints: no empty column for them.
+        self.preview_table.setColumnHidden(6, not any(r.sprint for r in self._batch.rows))
         lines = [f"Import will do: {changes.summary()}."]
         if len(self._batch.rows) > PREVIEW_ROWS:
             lines.append(f"The first {PREVIEW_ROWS} of {len(self._batch.rows)} items are shown.")
