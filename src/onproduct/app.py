@@ -39,8 +39,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _console_output() -> None:
+    """Give --version, --self-test and the commands somewhere to print on Windows.
+
+    The packaged program is a windowed one there, started without standard output;
+    when it was started from a console, write to that console.
+    """
+    if sys.platform == "win32" and sys.stdout is None:  # pragma: no cover - Windows only
+        import ctypes
+
+        if ctypes.windll.kernel32.AttachConsole(-1):  # the parent's console
+            sys.stdout = open("CONOUT$", "w", encoding="utf-8")  # noqa: SIM115
+            sys.stderr = open("CONOUT$", "w", encoding="utf-8")  # noqa: SIM115
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and (argv[0].startswith("-") or argv[0] in ("import", "export", "metrics")):
+        _console_output()
     if argv and argv[0] in ("import", "export", "metrics"):  # cli.COMMANDS, without importing it
         from onproduct.cli import run
 
@@ -65,7 +81,7 @@ def create_application() -> QApplication:
 
     existing = QApplication.instance()
     QApplication.setApplicationName(APP_NAME)
-    QApplication.setDesktopFileName("onproduct")
+    QApplication.setDesktopFileName("org.onproduct.Onproduct")  # the .desktop file's name
     app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])
     app.setWindowIcon(app_icon())
     # Cards are painted once into this cache; at 2x a card is ~300 KB and a board

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Build the one-folder bundle with PyInstaller and, on Linux, the .tar.gz users install.
+#   packaging/build.sh [--check]
+# --check: run the built program's --self-test off screen and, under Xvfb, in a real
+# window (xcb); the build fails if either fails.
+# Uses the Python of the environment it is run from (./dev package runs it in .venv).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON=${PYTHON:-python}
+OUT=build
+NAME=$("$PYTHON" -c 'import tomllib; print(tomllib.load(open("pyproject.toml", "rb"))["project"]["name"])')
+VERSION=$("$PYTHON" -c 'import tomllib; print(tomllib.load(open("pyproject.toml", "rb"))["project"]["version"])')
+
+"$PYTHON" -m PyInstaller --noconfirm --clean --log-level WARN \
+  --distpath "$OUT/dist" --workpath "$OUT/work" packaging/onproduct.spec
+BUNDLE="$OUT/dist/$NAME"
+if [ "$(uname -s)" = Linux ] && [ "${ONPRODUCT_NO_EXCLUDES:-}" != 1 ]; then
+  # Python's own library and extension modules carry debug symbols (24 MB). PyInstaller's
+  # strip option would strip everything, which breaks numpy's OpenBLAS; these are safe.
+  strip --strip-unneeded "$BUNDLE"/_internal/libpython3*.so* \
+    "$BUNDLE"/_internal/python3*/lib-dynload/*.so
+fi
+echo "build: $BUNDLE ($(du -sh --apparent-size "$BUNDLE" | cut -f1))"
+
+if [ "${1:-}" = "--check" ]; then
+  SCRATCH=$(mktemp -d)
+  trap 'rm -rf "$SCRATCH"' EXIT
+  touch "$SCRATCH/before-checks"
+  echo "build: --self-test of the built program, off screen"
+  QT_QPA_PLATFORM=offscreen "$BUNDLE/$NAME" --self-test
+  [ "$("$BUNDLE/$NAME" --version)" = "$NAME $VERSION" ] || { echo "build: wrong --version" >&2; exit 1; }
+  # It opens the plan it is given, and the sample plan in the user's data folder
+  # (QStandardPaths), never inside the bundle, when it is given none.
+  HOME="$SCRATCH" XDG_DATA_HOME="$SCRATCH/given" XDG_CONFIG_HOME="$SCRATCH/given" \
+    QT_QPA_PLATFORM=offscreen timeout 6 "$BUNDLE/$NAME" "$SCRATCH/Given.onproduct" || true
+  HOME="$SCRATCH" XDG_DATA_HOME="$SCRATCH/data" XDG_CONFIG_HOME="$SCRATCH/config" \
+    QT_QPA_PLATFORM=offscreen timeout 6 "$BUNDLE/$NAME" || true  # a first start
+  for plan in "$SCRATCH/Given.onproduct" "$SCRATCH/data/Onproduct/Sample plan.onproduct"; do
+    [ "$(head -c 15 "$plan" 2>/dev/null)" = "SQLite format 3" ] \
+      || { echo "build: the built program did not open $plan" >&2; exit 1; }
+  done
+  [ -z "$(find "$BUNDLE" -newer "$SCRATCH/before-checks")" ] \
+    || { echo "build: the built program wrote into its own folder" >&2; exit 1; }
+  echo "build: the built program opened a given plan and the sample plan in the data folder"
+  if command -v xvfb-run >/dev/null; then
+    echo "build: --self-test of the built program in a window under Xvfb (xcb)"
+    QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1600x1000x24" "$BUNDLE/$NAME" --self-test
+  else
+    echo "build: xvfb-run is missing (package xvfb); the windowed check cannot run" >&2
+    exit 1
+  fi
+fi
+
+if [ "$(uname -s)" = Linux ]; then
+  STAGE=$(packaging/linux/stage.sh "$BUNDLE" "$OUT/stage" "$VERSION")
+  tar -C "$(dirname "$STAGE")" -czf "$OUT/$(basename "$STAGE").tar.gz" "$(basename "$STAGE")"
+  echo "build: $OUT/$(basename "$STAGE").tar.gz ($(du -h "$OUT/$(basename "$STAGE").tar.gz" | cut -f1))"
+fi
