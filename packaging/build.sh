@@ -55,4 +55,15 @@ if [ "$(uname -s)" = Linux ]; then
   STAGE=$(packaging/linux/stage.sh "$BUNDLE" "$OUT/stage" "$VERSION")
   tar -C "$(dirname "$STAGE")" -czf "$OUT/$(basename "$STAGE").tar.gz" "$(basename "$STAGE")"
   echo "build: $OUT/$(basename "$STAGE").tar.gz ($(du -h "$OUT/$(basename "$STAGE").tar.gz" | cut -f1))"
+  if [ "${1:-}" = "--check" ]; then
+    # Install the download the way a user does, run the installed program, uninstall.
+    mkdir "$SCRATCH/unpacked" "$SCRATCH/home"
+    tar -C "$SCRATCH/unpacked" -xzf "$OUT/$(basename "$STAGE").tar.gz"
+    USER_ENV=(env -u XDG_DATA_HOME -u XDG_CONFIG_HOME HOME="$SCRATCH/home")
+    "${USER_ENV[@]}" "$SCRATCH/unpacked/$(basename "$STAGE")/install.sh" >/dev/null
+    [ "$("${USER_ENV[@]}" "$SCRATCH/home/.local/bin/onproduct" --version)" = "$NAME $VERSION" ] \
+      || { echo "build: the installed program does not run" >&2; exit 1; }
+    "${USER_ENV[@]}" "$SCRATCH/unpacked/$(basename "$STAGE")/uninstall.sh" >/dev/null
+    echo "build: the download installs, runs and uninstalls"
+  fi
 fi
