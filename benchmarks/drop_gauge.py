@@ -19,21 +19,14 @@ The floor is one frame at 60 Hz, 16.7 ms: a drop must show before the next frame
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-FRAME_MS = 1000 / 60
+from benchmarks.common import FRAME_MS, Result, percentile, run_child, summary, table
 
-
-def _percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+# What a user types into the filter, one keystroke at a time, then clears.
+FILTER_KEYSTROKES = ["i", "in", "inv", "invo", "invoice", "invoice #b", "invoice #billing", ""]
 
 
 def _measure(plan: Path, drops: int, scratch: Path) -> list[list[float]]:
@@ -80,8 +73,63 @@ def _measure(plan: Path, drops: int, scratch: Path) -> list[list[float]]:
             updated.append((middle - start) * 1000)
             painted.append((end - start) * 1000)
             frame.append((idle - start) * 1000)
+    # Filtering: each keystroke's text set in the filter box (the lists filter at once),
+    # then until Qt is idle again (the lists and headers repainted).
+    filtered: list[float] = []
+    filter_frame: list[float] = []
+    box = board.filter_box
+    for _round in range(3):
+        for text in FILTER_KEYSTROKES:
+            start = time.perf_counter()
+            box.setText(text)
+            middle = time.perf_counter()
+            app.processEvents()
+            end = time.perf_counter()
+            filtered.append((middle - start) * 1000)
+            filter_frame.append((end - start) * 1000)
     window.close()
-    return [updated, painted, frame]
+    return [updated, painted, frame, filtered, filter_frame]
+
+
+def measure(sizes: list[int], drops: int, folder: Path) -> list[Result]:
+    """Drops and filter keystrokes per plan size, each in its own process."""
+    from benchmarks.generate import generate_plan
+
+    results = []
+    for size in sizes:
+        plan = folder / f"drop-{size}.onproduct"
+        generate_plan(plan, size, seed=1)
+        scratch = folder / f"drop-scratch-{size}"
+        scratch.mkdir()
+        # A process per size: one QApplication each, nothing cached between sizes.
+        lines = run_child(
+            "benchmarks.drop_gauge", "--drops", str(drops), "--child", str(plan), str(scratch)
+        )
+        updated, painted, frame, filtered, filter_frame = (
+            [float(v) for v in line.split()] for line in lines[-5:]
+        )
+        big = size == 100_000
+        for what, times, target, met in (
+            (
+                "drop → gauge updated", updated, "median <= 2 ms, p99 <= 8 ms" if big else "(none)",
+                not big or (summary(updated)[0] <= 2 and percentile(updated, 0.99) <= 8),
+            ),
+            ("drop → gauge repainted", painted, "(none)", True),
+            ("drop → idle (every list repainted)", frame, "(none)", True),
+            (
+                "filter keystroke → lists filtered", filtered,
+                "<= 16.7 ms" if big else "(none)", not big or summary(filtered)[0] <= FRAME_MS,
+            ),
+            ("filter keystroke → idle", filter_frame, "(none)", True),
+        ):  # fmt: skip
+            median, worst = summary(times)
+            results.append(
+                Result(
+                    what, size, "ms", median, worst, "one frame", FRAME_MS, target, met,
+                    p99=percentile(times, 0.99), runs=len(times),
+                )
+            )  # fmt: skip
+    return results
 
 
 def main() -> None:
@@ -95,33 +143,9 @@ def main() -> None:
         for times in _measure(plan, args.drops, scratch):
             print(" ".join(f"{v:.4f}" for v in times))
         return
-
-    from benchmarks.generate import generate_plan
-
-    print(f"floor: one frame = {FRAME_MS:.1f} ms")
     with tempfile.TemporaryDirectory(prefix="onproduct-bench-") as folder:
-        for size in (int(n) for n in args.items.split(",")):
-            plan = Path(folder) / f"plan-{size}.onproduct"
-            generate_plan(plan, size, seed=1)
-            scratch = Path(folder) / f"scratch-{size}"
-            scratch.mkdir()
-            # A process per size: one QApplication each, nothing cached between sizes.
-            env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
-            result = subprocess.run(
-                [sys.executable, "-m", "benchmarks.drop_gauge", "--drops", str(args.drops),
-                 "--child", str(plan), str(scratch)],
-                capture_output=True, text=True, env=env, cwd=ROOT, check=True,
-            )  # fmt: skip
-            lines = result.stdout.strip().splitlines()
-            for label, line in zip(("updated", "painted", "frame"), lines[-3:], strict=True):
-                times = [float(v) for v in line.split()]
-                median = statistics.median(times)
-                p99 = _percentile(times, 0.99)
-                print(
-                    f"{size:>7,} items, drop -> gauge {label}: median {median:6.2f} ms"
-                    f" ({median / FRAME_MS:.2f} frame), p99 {p99:6.2f} ms"
-                    f" ({p99 / FRAME_MS:.2f} frame), worst {max(times):6.2f} ms"
-                )
+        results = measure([int(n) for n in args.items.split(",")], args.drops, Path(folder))
+    print(table(results))
 
 
 if __name__ == "__main__":

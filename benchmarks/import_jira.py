@@ -20,11 +20,11 @@ import csv
 import io
 import random
 import sqlite3
-import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+from benchmarks.common import Result, summary, table
 
 HEADER = [
     "Summary", "Issue key", "Issue id", "Parent id", "Issue Type", "Status", "Project key",
@@ -123,25 +123,34 @@ def app_import(source: Path, plan: Path) -> float:
     return time.perf_counter() - start
 
 
+TARGET = 2.0
+
+
+def measure(rows: int, runs: int, folder: Path) -> list[Result]:
+    source = folder / f"jira-{rows}.csv"
+    generate(source, rows)
+    floors, imports = [], []
+    for run in range(runs):  # interleaved, so drift hits both alike
+        floors.append(floor(source, folder / f"floor-{rows}-{run}.onproduct") * 1000)
+        imports.append(app_import(source, folder / f"app-{rows}-{run}.onproduct") * 1000)
+    median, worst = summary(imports)
+    floor_median = summary(floors)[0]
+    return [
+        Result(
+            "Jira CSV import", rows, "ms", median, worst, "csv parse + raw executemany",
+            floor_median, f"<= {TARGET:g}x" if rows >= 100_000 else "(none)",
+            rows < 100_000 or median <= TARGET * floor_median, runs=runs,
+        )
+    ]  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="onproduct-bench-") as scratch:
-        folder = Path(scratch)
-        source = folder / "jira.csv"
-        generate(source, args.rows)
-        size = source.stat().st_size / 1e6
-        print(f"{args.rows:,} rows, {size:.1f} MB", file=sys.stderr)
-        floors, imports = [], []
-        for run in range(args.runs):  # interleaved, so drift hits both alike
-            floors.append(floor(source, folder / f"floor-{run}.onproduct"))
-            imports.append(app_import(source, folder / f"app-{run}.onproduct"))
-    floor_median, app_median = statistics.median(floors), statistics.median(imports)
-    print(f"floor (csv + executemany): median {floor_median:.2f} s, worst {max(floors):.2f} s")
-    print(f"onproduct import --format jira: median {app_median:.2f} s, worst {max(imports):.2f} s")
-    print(f"ratio: {app_median / floor_median:.2f}x (target <= 2x)")
+        print(table(measure(args.rows, args.runs, Path(scratch))))
 
 
 if __name__ == "__main__":

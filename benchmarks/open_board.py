@@ -24,7 +24,14 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from benchmarks.common import ROOT, Result, summary, table
+
+
+def _peak_rss_mb() -> float:
+    """The process's peak resident memory so far, in MB (Linux reports KiB)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _bare_window() -> None:
@@ -38,7 +45,7 @@ def _bare_window() -> None:
     class FirstPaint(QObject):
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
             if event.type() == QEvent.Type.Paint:
-                print("painted", flush=True)
+                print(f"painted rss={_peak_rss_mb():.1f}", flush=True)
                 os._exit(0)
             return False
 
@@ -71,7 +78,11 @@ def _board(plan: str, scratch: str) -> None:
                 # Start-up must not pay for pyqtgraph; the charts import it when shown.
                 charts = "pyqtgraph" in sys.modules
                 QTimer.singleShot(
-                    0, lambda: (print(f"painted pyqtgraph={charts}", flush=True), os._exit(0))
+                    0,
+                    lambda: (
+                        print(f"painted pyqtgraph={charts} rss={_peak_rss_mb():.1f}", flush=True),
+                        os._exit(0),
+                    ),
                 )
             return False
 
@@ -84,7 +95,8 @@ def _board(plan: str, scratch: str) -> None:
     app.exec()
 
 
-def _time_child(args: list[str]) -> float:
+def _time_child(args: list[str]) -> tuple[float, float]:
+    """Seconds from starting the child to its first paint, and its peak memory (MB)."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
     # Installed apps run from compiled bytecode; measure that, not recompiling the
     # sources each run (some environments set this variable). The warm-up run of each
@@ -107,11 +119,52 @@ def _time_child(args: list[str]) -> float:
         raise RuntimeError(f"child did not paint: {line!r}")
     if "pyqtgraph=True" in line:
         raise RuntimeError("pyqtgraph was imported before the board was first painted")
-    return elapsed
+    return elapsed, float(line.rsplit("rss=", 1)[1])
 
 
-def _summary(times: list[float]) -> str:
-    return f"median {statistics.median(times) * 1000:7.0f} ms   worst {max(times) * 1000:7.0f} ms"
+TARGETS = {10_000: 1.5, 100_000: 2.0}  # launch ratio to the floor, from issue 7
+MEMORY_TARGET_MB = 150.0  # above the bare window, at 100,000 items
+
+
+def measure(sizes: list[int], runs: int, folder: Path) -> list[Result]:
+    """Launch to first painted board, and peak memory, per plan size, against a bare window."""
+    from benchmarks.generate import generate_plan
+
+    _time_child(["--child", "bare"])  # warm the disk cache and bytecode
+    floor_runs = [_time_child(["--child", "bare"]) for _ in range(runs)]
+    floor = [t * 1000 for t, _ in floor_runs]
+    floor_memory = statistics.median(m for _, m in floor_runs)
+    results = []
+    for size in sizes:
+        plan = folder / f"open-{size}.onproduct"
+        generate_plan(plan, size, seed=1)
+        settings_dir = folder / f"open-settings-{size}"
+        settings_dir.mkdir()
+        run = ["--child", "board", str(plan), str(settings_dir)]
+        _time_child(run)
+        board_runs = [_time_child(run) for _ in range(runs)]
+        times = [t * 1000 for t, _ in board_runs]
+        median, worst = summary(times)
+        target = TARGETS.get(size)
+        results.append(
+            Result(
+                "launch to first painted board", size, "ms", median, worst,
+                "bare PySide6 window", statistics.median(floor),
+                f"<= {target}x" if target else "(none)",
+                target is None or median <= target * statistics.median(floor), runs=runs,
+            )
+        )  # fmt: skip
+        memory = [m for _, m in board_runs]
+        extra = statistics.median(memory) - floor_memory
+        results.append(
+            Result(
+                "peak memory at first paint", size, "MB", statistics.median(memory),
+                max(memory), "bare PySide6 window", floor_memory,
+                f"<= +{MEMORY_TARGET_MB:.0f} MB" if size == 100_000 else "(none)",
+                size != 100_000 or extra <= MEMORY_TARGET_MB, runs=runs,
+            )
+        )  # fmt: skip
+    return results
 
 
 def main() -> None:
@@ -127,26 +180,9 @@ def main() -> None:
             _board(args.child[1], args.child[2])
         return
 
-    from benchmarks.generate import generate_plan
-
     with tempfile.TemporaryDirectory(prefix="onproduct-bench-") as scratch:
-        folder = Path(scratch)
-        sizes = [int(n) for n in args.items.split(",")]
-        plans = {}
-        for size in sizes:
-            plans[size] = folder / f"plan-{size}.onproduct"
-            generate_plan(plans[size], size, seed=1)
-        _time_child(["--child", "bare"])  # warm the disk cache for both
-        floor = [_time_child(["--child", "bare"]) for _ in range(args.runs)]
-        print(f"{'bare PySide6 window':>28}: {_summary(floor)}")
-        for size in sizes:
-            settings_dir = folder / f"settings-{size}"
-            settings_dir.mkdir()
-            run = ["--child", "board", str(plans[size]), str(settings_dir)]
-            _time_child(run)
-            times = [_time_child(run) for _ in range(args.runs)]
-            ratio = statistics.median(times) / statistics.median(floor)
-            print(f"{f'board, {size:,} items':>28}: {_summary(times)}   ratio {ratio:4.2f}x")
+        results = measure([int(n) for n in args.items.split(",")], args.runs, Path(scratch))
+    print(table(results))
 
 
 if __name__ == "__main__":
