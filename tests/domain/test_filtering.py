@@ -45,3 +45,30 @@ def test_an_empty_filter_matches_everything() -> None:
         item_filter = ItemFilter.parse(text)
         assert item_filter.is_empty
         assert item_filter.matches(search_key(ITEM))
+
+
+def test_typing_more_narrows_and_anything_else_does_not() -> None:
+    parse = ItemFilter.parse
+    assert parse("inv").narrows(parse(""))
+    assert parse("invoice").narrows(parse("inv"))
+    assert parse("invoice #bill").narrows(parse("invoice"))
+    assert parse("invoice #billing").narrows(parse("invoice #bill"))
+    assert parse("tax invoice").narrows(parse("voice"))
+    assert not parse("inv").narrows(parse("invoice"))  # deleting a letter widens
+    assert not parse("").narrows(parse("inv"))
+    assert not parse("#bill").narrows(parse("#billing"))
+    assert not parse("tax").narrows(parse("invoice"))
+
+
+def test_select_keeps_the_order_and_agrees_with_matches() -> None:
+    items = [
+        Item(1, "Invoice export", "feature", labels=("billing",)),
+        Item(2, "Tax report", "feature", labels=("tax", "billing-eu")),
+        Item(3, "Invoice reminders", "feature", description="by tax region"),
+        Item(4, "Login", "tech_debt"),
+    ]
+    keys = {item.id: search_key(item) for item in items}
+    for text in ("invoice", "tax", "invoice tax", "#bill", "#billing-eu", "in #bill", "zzz", ""):
+        wanted = ItemFilter.parse(text)
+        expected = [i.id for i in items if wanted.matches(keys[i.id])]
+        assert wanted.select([4, 3, 2, 1], keys) == [i for i in [4, 3, 2, 1] if i in expected]

@@ -113,6 +113,30 @@ def test_the_filter_narrows_every_list_and_follows_edits(
     assert_consistent(document, lists)
 
 
+def test_typing_on_narrows_what_shows_and_stays_right_after_edits(
+    document: PlanDocument, sprint_id: int
+) -> None:
+    backlog = board_lists(document, sprint_id)["backlog"]
+
+    def fresh(text: str) -> list[int]:
+        wanted = ItemFilter.parse(text)
+        ids = document.items.bucket_ids(backlog.bucket())
+        return [i for i in ids if wanted.matches(document.items.search_key(i))]
+
+    backlog.set_filter(ItemFilter.parse("i"))
+    # An item renamed while "i" shows, so that it matches the longer text only now.
+    target = next(i for i in backlog.ids() if i not in fresh("invoice"))
+    fields = document.items.item(target).editable
+    document.edit_item(target, ItemFields(**{**_as_dict(fields), "title": "Invoice archive"}))
+    for text in ("in", "inv", "invo", "invoice", "invoice a", "invoice ar"):
+        backlog.set_filter(ItemFilter.parse(text))  # each narrows the one before
+        assert backlog.ids() == fresh(text), text
+    assert target in backlog.ids()
+    backlog.set_filter(ItemFilter.parse("invoice"))  # deleting letters widens again
+    assert backlog.ids() == fresh("invoice")
+    assert_consistent(document, board_lists(document, sprint_id))
+
+
 def test_an_edit_in_place_keeps_the_row_and_repaints_it(
     qtbot,
     document: PlanDocument,

@@ -16,10 +16,10 @@ from PySide6.QtGui import QUndoCommand
 
 from onproduct.domain.items import Item, ItemChange, ItemFields, Sprint, SprintFields
 from onproduct.domain.operations import Operation, OperationFields
-from onproduct.exchange.importer import ImportChanges
 from onproduct.storage.errors import StorageError
 
 if TYPE_CHECKING:
+    from onproduct.exchange.importer import ImportChanges
     from onproduct.ui.document import PlanDocument
 
 

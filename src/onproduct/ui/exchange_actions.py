@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
@@ -20,19 +21,22 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QProgressDialog
 
 from onproduct.domain.items import Sprint
 from onproduct.exchange.batch import Batch, Cancelled, ExchangeError
-from onproduct.exchange.csv_export import in_plan_order, rows_of, write_csv
 from onproduct.exchange.importer import ImportChanges, plan_import, write_import
-from onproduct.exchange.mapping import CategoryMapping
-from onproduct.exchange.pdf import collect, write_report_pdf, write_sprint_pdf
-from onproduct.exchange.sources import MappedSource, kind_titles, read_source
 from onproduct.storage.errors import StorageError
 from onproduct.storage.planfile import open_plan
 from onproduct.ui.board import BoardWidget
 from onproduct.ui.commands import ImportCommand
 from onproduct.ui.document import PlanDocument
-from onproduct.ui.import_dialog import MappingDialog
 from onproduct.ui.settings import Settings
 from onproduct.ui.worker import Progress, Worker
+
+if TYPE_CHECKING:
+    from onproduct.exchange.mapping import CategoryMapping
+    from onproduct.exchange.sources import MappedSource
+    from onproduct.ui.import_dialog import MappingDialog
+
+# The readers, the mapping dialog and the PDF writer are imported when first used:
+# together they cost ~60 ms of start-up (regular expressions, QtGui's PDF classes).
 
 IMPORT_FILTER = (
     "Backlogs (*.csv *.json);;Onproduct or Jira CSV (*.csv);;Trello board (*.json);;All files (*)"
@@ -128,6 +132,8 @@ class ExchangeActions(QObject):
 
     def import_file(self, path: Path, fmt: str = "auto") -> None:
         """Read the file off the GUI thread, then map, preview and write it."""
+        from onproduct.exchange.sources import read_source
+
         document = self._document()
         if document is None:
             return
@@ -138,6 +144,8 @@ class ExchangeActions(QObject):
         )
 
     def _read(self, document: PlanDocument, path: Path, loaded: Batch | MappedSource) -> None:
+        from onproduct.ui.import_dialog import MappingDialog
+
         if isinstance(loaded, Batch):
             batch = loaded
         else:
@@ -193,6 +201,9 @@ class ExchangeActions(QObject):
         self._finish(f"Imported {changes.source}: {changes.summary()}.", changes)
 
     def _remembered(self, source: MappedSource) -> CategoryMapping | None:
+        from onproduct.exchange.mapping import CategoryMapping
+        from onproduct.exchange.sources import kind_titles
+
         text = self._settings.import_mapping(source.source_id)
         if text is None:
             return None
@@ -336,6 +347,8 @@ class ExchangeActions(QObject):
             self.export_csv_to(target.with_suffix(".csv"), None)
 
     def export_sprint_pdf_to(self, target: Path, sprint: Sprint) -> bool:
+        from onproduct.exchange.pdf import collect, write_sprint_pdf
+
         return self._export(
             target,
             lambda document: (
@@ -344,6 +357,8 @@ class ExchangeActions(QObject):
         )
 
     def export_report_pdf_to(self, target: Path) -> bool:
+        from onproduct.exchange.pdf import collect, write_report_pdf
+
         return self._export(
             target,
             lambda document: (
@@ -352,6 +367,8 @@ class ExchangeActions(QObject):
         )
 
     def export_csv_to(self, target: Path, sprint: Sprint | None) -> bool:
+        from onproduct.exchange.csv_export import in_plan_order, rows_of, write_csv
+
         def write(document: PlanDocument) -> str:
             sprints = document.sprints.sprints()
             items = document.items.items()

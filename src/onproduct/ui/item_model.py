@@ -231,6 +231,14 @@ class PlanItemModel(QAbstractListModel):
         totals = self._totals.get(bucket)
         return totals.snapshot() if totals is not None else CategoryTotals()
 
+    def search_keys(self, item_ids: Iterable[int]) -> Mapping[int, SearchKey]:
+        """The search keys of these items (made on first use), by id."""
+        keys = self._search
+        for item_id in item_ids:
+            if item_id not in keys:
+                keys[item_id] = search_key(self.item(item_id))
+        return keys
+
     def search_key(self, item_id: int) -> SearchKey:
         key = self._search.get(item_id)
         if key is None:

@@ -102,8 +102,16 @@ class LaneModel(QAbstractListModel):
         return self._filter
 
     def set_filter(self, item_filter: ItemFilter) -> None:
-        if item_filter != self._filter:
-            self._filter = item_filter
+        if item_filter == self._filter:
+            return
+        previous, self._filter = self._filter, item_filter
+        if self._bucket is not None and item_filter.narrows(previous):
+            # Typing on: what shows now is a subset of what showed (kept up to date).
+            self.beginResetModel()
+            self._ids = item_filter.select(self._ids, self._items.search_keys(self._ids))
+            self._shown = set(self._ids)
+            self.endResetModel()
+        else:
             self._reset()
 
     def ids(self) -> list[int]:
@@ -122,8 +130,7 @@ class LaneModel(QAbstractListModel):
         ids = self._items.bucket_ids(self._bucket)
         if self._filter.is_empty:
             return list(ids)
-        matches, key = self._filter.matches, self._items.search_key
-        return [item_id for item_id in ids if matches(key(item_id))]
+        return self._filter.select(ids, self._items.search_keys(ids))
 
     def _accepts(self, item_id: int) -> bool:
         if self._bucket is None or self._items.place_of(item_id) != self._bucket:
