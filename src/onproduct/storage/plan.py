@@ -369,22 +369,13 @@ class Plan:
         """Many items in one transaction through the cursor (peewee per row is 30x slower)."""
         self._insert_items_unchecked(items)
 
-    @_writes
     def update_items(self, changes: Sequence[tuple[int, Mapping[str, Any]]]) -> None:
-        """Set fields of several items at once; "labels" replaces an item's labels."""
-        for item_id, values in changes:
-            columns = {k: v for k, v in values.items() if k in _ITEM_UPDATABLE}
-            unknown = set(values) - _ITEM_UPDATABLE - {"labels"}
-            if unknown:
-                raise StorageError(f"Items have no field {', '.join(sorted(unknown))}.")
-            if columns:
-                columns = {_FIELD_OF.get(k, k): v for k, v in columns.items()}
-                updated = ItemRow.update(**columns).where(ItemRow.id == item_id).execute()
-                if updated != 1:
-                    raise StorageError(f"The plan has no item {item_id}.")
-            if "labels" in values:
-                ItemLabelRow.delete().where(ItemLabelRow.item == item_id).execute()
-                self._write_labels(item_id, values["labels"])
+        """Set fields of several items at once; "labels" replaces an item's labels.
+
+        Through the cursor, not peewee: every drop calls this, and building the
+        statements through peewee's models cost a millisecond per drop.
+        """
+        self._raw_transaction(lambda cursor: self._update_items_on(cursor, changes))
 
     def _write_labels(self, item_id: int, labels: Sequence[str]) -> None:
         if labels:
@@ -512,8 +503,15 @@ class Plan:
         self._raw_transaction(write)
 
     def _raw_transaction(self, write: Callable[[sqlite3.Cursor], None]) -> None:
+        """Run `write` in one transaction of its own, or in the caller's if one is open."""
         connection = self.raw_connection()
         cursor = connection.cursor()
+        if connection.in_transaction:  # part of a larger change, which commits it
+            try:
+                write(cursor)
+            except DATABASE_ERRORS as error:
+                raise StorageError(explain_write_error(error)) from error
+            return
         try:
             cursor.execute("BEGIN IMMEDIATE")
         except DATABASE_ERRORS as error:
