@@ -100,6 +100,15 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _list(value: Any) -> list[Any]:
+    """A JSON array, or nothing: an export edited by hand may hold anything anywhere."""
+    return value if isinstance(value, list) else []
+
+
+def _number(value: Any) -> float:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
+
+
 def _records(data: dict[str, Any], name: str, source: str) -> list[dict[str, Any]]:
     value = data.get(name, [])
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
@@ -123,7 +132,7 @@ def parse_trello(text: str, source: str = "the file") -> TrelloBoard:
     if not isinstance(data, dict) or not isinstance(data.get("cards"), list):
         raise ExchangeError(f"{source} is not a Trello board export: it has no list of cards.")
     lists = {
-        _text(entry.get("id")): (_text(entry.get("name")), bool(entry.get("closed")))
+        _text(entry.get("id")): (_text(entry.get("name")), entry.get("closed") is True)
         for entry in _records(data, "lists", source)
     }
     labels = {
@@ -133,13 +142,13 @@ def parse_trello(text: str, source: str = "the file") -> TrelloBoard:
     checklists: dict[str, list[tuple[float, str, list[tuple[str, bool]]]]] = {}
     for entry in _records(data, "checklists", source):
         items = [
-            (float(item.get("pos") or 0), _text(item.get("name")), item.get("state") == "complete")
-            for item in entry.get("checkItems") or []
+            (_number(item.get("pos")), _text(item.get("name")), item.get("state") == "complete")
+            for item in _list(entry.get("checkItems"))
             if isinstance(item, dict)
         ]
         items.sort(key=lambda item: item[0])
         checklists.setdefault(_text(entry.get("idCard")), []).append(
-            (float(entry.get("pos") or 0), _text(entry.get("name")), [(n, d) for _, n, d in items])
+            (_number(entry.get("pos")), _text(entry.get("name")), [(n, d) for _, n, d in items])
         )
     cards: list[TrelloCard] = []
     keys: dict[str, int] = {}
@@ -147,10 +156,10 @@ def parse_trello(text: str, source: str = "the file") -> TrelloBoard:
         key = _text(card.get("shortLink")) or _text(card.get("id"))
         list_name, list_closed = lists.get(_text(card.get("idList")), ("", False))
         names: list[str] = []
-        for label_id in card.get("idLabels") or []:
+        for label_id in _list(card.get("idLabels")):
             if isinstance(label_id, str) and labels.get(label_id):
                 names.append(labels[label_id])
-        for label in card.get("labels") or []:
+        for label in _list(card.get("labels")):
             if isinstance(label, dict):
                 name = _text(label.get("name")).strip() or _text(label.get("color"))
                 if name and name.casefold() not in {n.casefold() for n in names}:
@@ -171,9 +180,9 @@ def parse_trello(text: str, source: str = "the file") -> TrelloBoard:
                 description=_text(card.get("desc")),
                 list_name=list_name,
                 labels=names,
-                archived=bool(card.get("closed")) or list_closed,
+                archived=card.get("closed") is True or list_closed,
                 checklists=[(name, items) for _, name, items in lists_of_card],
-                due_complete=bool(card.get("dueComplete")),
+                due_complete=card.get("dueComplete") is True,
             )
         )
     board = data.get("id")
