@@ -115,3 +115,14 @@ def test_an_item_placed_from_its_fields_keeps_every_field() -> None:
     assert len({repr(getattr(given, f.name)) for f in dataclass_fields(given)}) == len(
         ITEM_FIELD_NAMES
     )
+
+
+def test_a_clean_item_is_returned_as_it_is_and_a_dirty_one_cleaned() -> None:
+    from onproduct.domain.items import ItemFields, validate_item
+
+    clean = ItemFields(title="Quotes", category="feature", estimate=3.0, labels=("a",))
+    assert validate_item(clean) is clean
+    dirty = ItemFields(title=" Quotes ", category="feature", estimate=3, labels=("a", "A"))
+    cleaned = validate_item(dirty)
+    assert (cleaned.title, cleaned.labels) == ("Quotes", ("a",))
+    assert type(cleaned.estimate) is float

@@ -239,14 +239,33 @@ def validate_item(item: ItemFields) -> ItemFields:
     if item.category != "automation":
         operation, saves = None, None  # only automation removes an operation
     done_on = item.done_on if item.status == "done" else None
+    description = item.description.rstrip()
+    estimate = check_effort(item.estimate, "estimate")
+    actual = check_effort(item.actual, "actual effort")
+    labels = clean_labels(item.labels)
+    if (
+        title == item.title
+        and description == item.description
+        and estimate == item.estimate
+        and type(estimate) is type(item.estimate)  # 3 and 3.0 are equal, not the same
+        and actual == item.actual
+        and type(actual) is type(item.actual)
+        and labels == item.labels
+        and key == item.external_key
+        and operation == item.operation_id
+        and saves == item.saves_hours_per_week
+        and type(saves) is type(item.saves_hours_per_week)
+        and done_on == item.done_on
+    ):
+        return item  # already clean (an import's rows mostly are): no second object
     return ItemFields(
         title=title,
         category=item.category,
-        description=item.description.rstrip(),
-        estimate=check_effort(item.estimate, "estimate"),
-        actual=check_effort(item.actual, "actual effort"),
+        description=description,
+        estimate=estimate,
+        actual=actual,
         status=item.status,
-        labels=clean_labels(item.labels),
+        labels=labels,
         external_key=key,
         operation_id=operation,
         saves_hours_per_week=saves,

@@ -556,7 +556,9 @@ def _batch(jira: JiraFile, mapping: CategoryMapping, settings: PlanSettings) -> 
         sprint = issue.sprints[-1] if issue.sprints else None  # the latest it was in
         sprint = " ".join(sprint.split()) if sprint else None
         if sprint:
-            sprints.setdefault(sprint.casefold(), SprintRef(sprint, issue.line))
+            folded = sprint.casefold()
+            if folded not in sprints:
+                sprints[folded] = SprintRef(sprint, issue.line)
         rows.append(ImportRow(issue.line, fields, sprint))
     if truncated:
         notes.append(
