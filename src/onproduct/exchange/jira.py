@@ -24,9 +24,11 @@ import csv
 import io
 import re
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 from onproduct.domain.items import (
@@ -260,13 +262,7 @@ def parse_jira(text: str, source: str = "the file") -> JiraFile:
         )
     jira = JiraFile(source, [], present)
     unread_dates: dict[str, tuple[int, str]] = {}
-    # Per field, the cells that hold it; the header name of its first, for messages.
-    indices: dict[str, list[int]] = {}
-    for index, name in columns:
-        indices.setdefault(name, []).append(index)
-    singles = [(n, tuple(i)) for n, i in indices.items() if n not in _REPEATED]
-    repeated = [(n, tuple(i)) for n, i in indices.items() if n in _REPEATED]
-    names = {n: header[i[0]].strip() for n, i in indices.items()}
+    cells = _cells(columns, header)
     line = reader.line_num + 1
     try:
         for record in reader:
@@ -278,9 +274,7 @@ def parse_jira(text: str, source: str = "the file") -> JiraFile:
                     f"{source}, line {start_line}: {len(record)} cells, but the header"
                     f" names {len(header)} columns."
                 )
-            jira.issues.append(
-                _issue(record, singles, repeated, names, source, start_line, unread_dates)
-            )
+            jira.issues.append(_issue(record, cells, source, start_line, unread_dates))
     except csv.Error as error:
         raise ExchangeError(f"{source}, line {line}: {error}.") from None
     for column, (where, text_seen) in unread_dates.items():
@@ -293,13 +287,15 @@ def parse_jira(text: str, source: str = "the file") -> JiraFile:
 
 
 def _number(text: str, line: int, column: str, source: str) -> float | None:
-    cleaned = text.replace(",", ".").replace(" ", "").replace("\u00a0", "")
-    if not cleaned:
+    if not text:
         return None
     try:
-        value = float(cleaned)
+        value = float(text)  # the usual case: "28800", "3", "2.5"
     except ValueError:
-        value = float("nan")
+        try:  # "3,5", "28 800" (a spreadsheet's thousands separator)
+            value = float(text.replace(",", ".").replace(" ", "").replace("\u00a0", ""))
+        except ValueError:
+            value = float("nan")
     if not (0 <= value <= MAX_EFFORT * 3600):  # also false for nan
         raise ExchangeError(
             f"{source}, line {line}, column {column}: {text!r} is not a number of 0 or more."
@@ -310,32 +306,64 @@ def _number(text: str, line: int, column: str, source: str) -> float | None:
 _NUMBERS = ("points", "original", "spent")
 
 
+@dataclass(frozen=True, slots=True)
+class _Cells:
+    """Where each field's cells are in a row, worked out once per file.
+
+    A field with one column (nearly all of them) is read with one C-level itemgetter
+    per row; a field that appears in several columns takes the first that has text;
+    repeated fields (labels, components, sprints) take all that have text.
+    """
+
+    width: int
+    plain: tuple[str, ...]  # fields with one column, in the getter's order
+    get_plain: Callable[[Sequence[str]], tuple[str, ...]]
+    several: tuple[tuple[str, tuple[int, ...]], ...]
+    repeated: tuple[tuple[str, Callable[[Sequence[str]], tuple[str, ...]]], ...]
+    names: dict[str, str]  # the header name of each field's first column, for messages
+
+
+def _cells(columns: list[tuple[int, str]], header: list[str]) -> _Cells:
+    indices: dict[str, list[int]] = {}
+    for index, name in columns:
+        indices.setdefault(name, []).append(index)
+    plain = [(n, i[0]) for n, i in indices.items() if n not in _REPEATED and len(i) == 1]
+    # Two dummy columns keep itemgetter returning a tuple whatever the count.
+    getter = itemgetter(*(i for _, i in plain), 0, 0)
+    return _Cells(
+        width=len(header),
+        plain=tuple(n for n, _ in plain),
+        get_plain=getter,
+        several=tuple(
+            (n, tuple(i)) for n, i in indices.items() if n not in _REPEATED and len(i) > 1
+        ),
+        repeated=tuple((n, itemgetter(*i, 0)) for n, i in indices.items() if n in _REPEATED),
+        names={n: header[i[0]].strip() for n, i in indices.items()},
+    )
+
+
 def _issue(
     record: list[str],
-    singles: list[tuple[str, tuple[int, ...]]],
-    repeated: list[tuple[str, tuple[int, ...]]],
-    names: dict[str, str],
+    cells: _Cells,
     source: str,
     line: int,
     unread_dates: dict[str, tuple[int, str]],
 ) -> JiraIssue:
-    """One issue from its row; `singles` and `repeated` say which cells hold what."""
-    size = len(record)
-    single: dict[str, str] = {}
-    for name, indices in singles:
-        for index in indices:  # the first cell with something in it
-            if index < size:
-                cell = record[index]
-                if cell and not cell.isspace():
-                    single[name] = (
-                        cell.replace("\r\n", "\n") if name == "description" else cell.strip()
-                    )
-                    break
-    many: dict[str, list[str]] = {}
-    for name, indices in repeated:
-        many[name] = [record[i].strip() for i in indices if i < size and record[i].strip()]
+    """One issue from its row."""
+    if len(record) < cells.width:  # csv gives short rows when trailing cells are empty
+        record = record + [""] * (cells.width - len(record))
+    single = dict(zip(cells.plain, cells.get_plain(record), strict=False))
+    for name, indices in cells.several:
+        single[name] = next((record[i] for i in indices if record[i].strip()), "")
+    description = single.pop("description", "")
+    single = {name: value.strip() for name, value in single.items() if value}
+    if "\r" in description:
+        description = description.replace("\r\n", "\n")
+    many = {name: [c.strip() for c in get(record)[:-1] if c and not c.isspace()]
+            for name, get in cells.repeated}  # fmt: skip
+    names = cells.names
     numbers = [
-        _number(single[name], line, names[name], source) if name in single else None
+        _number(single[name], line, names[name], source) if single.get(name) else None
         for name in _NUMBERS
     ]
     resolved = None
@@ -347,24 +375,24 @@ def _issue(
     get = single.get
     labels = many.get("labels")
     return JiraIssue(
-        line=line,
-        key=get("key"),
-        issue_id=get("id"),
-        summary=get("summary", ""),
-        issue_type=get("type", ""),
-        status=get("status", ""),
-        status_category=get("status_category", ""),
-        labels=[label for cell in labels for label in cell.split()] if labels else [],
-        components=many.get("components", []),
-        sprints=many.get("sprint", []),
-        description=get("description", ""),
-        story_points=numbers[0],
-        original_seconds=numbers[1],
-        spent_seconds=numbers[2],
-        resolved=resolved,
-        parent=get("parent"),
-        parent_summary=get("parent_summary", ""),
-        epic=get("epic"),
+        line,
+        get("key") or None,
+        get("id") or None,
+        get("summary", ""),
+        get("type", ""),
+        get("status", ""),
+        get("status_category", ""),
+        [label for cell in labels for label in cell.split()] if labels else [],
+        many.get("components", []),
+        many.get("sprint", []),
+        description if description.strip() else "",
+        numbers[0],
+        numbers[1],
+        numbers[2],
+        resolved,
+        get("parent") or None,
+        get("parent_summary", ""),
+        get("epic") or None,
     )
 
 
