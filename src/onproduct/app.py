@@ -92,7 +92,9 @@ def create_application() -> QApplication:
 
 def run_gui(plan: Path | None) -> int:
     from PySide6.QtCore import QSettings, QStandardPaths
+    from PySide6.QtWidgets import QMessageBox
 
+    from onproduct.ui.errors import ErrorHandler
     from onproduct.ui.main_window import MainWindow
     from onproduct.ui.settings import Settings
 
@@ -102,6 +104,11 @@ def run_gui(plan: Path | None) -> int:
         QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
     )
     window = MainWindow(Settings(store), data_dir)
+    handler = ErrorHandler(
+        data_dir,
+        lambda message: QMessageBox.warning(window, "Something went wrong", message),
+    )
+    handler.install()  # unexpected exceptions: logged and shown, the app carries on
     window.restore_state()
     window.show()
     if not window.open_initial(plan):
