@@ -124,7 +124,7 @@ def _read_only(path: Path) -> sqlite3.Connection:
     process has the plan open, or one was killed) it must be read through.
     """
     uri = path.resolve().as_uri()
-    if _sidecars(path)[0].exists():
+    if sidecars(path)[0].exists():
         return sqlite3.connect(f"{uri}?mode=ro", uri=True)
     return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True)
 
@@ -263,18 +263,18 @@ def create_plan(
                 populate(plan)
             finally:
                 plan.close()
-        _switch_to_wal(temporary)
-        _replace(temporary, path)
+        switch_to_wal(temporary)
+        replace_file(temporary, path)
     except sqlite3.Error as error:
         raise StorageError(f"Could not create {path.name}: {error}.") from error
     except OSError as error:
         raise StorageError(f"Could not create {path.name}: {error.strerror or error}.") from error
     finally:
-        for leftover in (temporary, *_sidecars(temporary)):
+        for leftover in (temporary, *sidecars(temporary)):
             leftover.unlink(missing_ok=True)
 
 
-def _switch_to_wal(path: Path) -> None:
+def switch_to_wal(path: Path) -> None:
     # Done last and outside any transaction: the mode is recorded in the file's header.
     connection = sqlite3.connect(path, isolation_level=None)
     try:
@@ -283,15 +283,15 @@ def _switch_to_wal(path: Path) -> None:
         connection.close()
 
 
-def _replace(complete: Path, target: Path) -> None:
+def replace_file(complete: Path, target: Path) -> None:
     """Move a finished plan file over `target` in one step."""
     # A log left by the file being replaced would be replayed into the new one.
-    for sidecar in _sidecars(target):
+    for sidecar in sidecars(target):
         sidecar.unlink(missing_ok=True)
     os.replace(complete, target)
 
 
-def _sidecars(path: Path) -> tuple[Path, Path, Path]:
+def sidecars(path: Path) -> tuple[Path, Path, Path]:
     return (
         path.with_name(path.name + "-wal"),
         path.with_name(path.name + "-shm"),
@@ -311,8 +311,8 @@ def save_copy(plan: Plan, destination: Path | str) -> None:
     temporary = destination.with_name(f".{destination.name}.{uuid.uuid4().hex}.tmp")
     try:
         plan.copy_to(temporary)
-        _switch_to_wal(temporary)
-        _replace(temporary, destination)
+        switch_to_wal(temporary)
+        replace_file(temporary, destination)
     except sqlite3.Error as error:
         raise StorageError(f"Could not save {destination.name}: {error}.") from error
     except OSError as error:
@@ -320,5 +320,5 @@ def save_copy(plan: Plan, destination: Path | str) -> None:
             f"Could not save {destination.name}: {error.strerror or error}."
         ) from error
     finally:
-        for leftover in (temporary, *_sidecars(temporary)):
+        for leftover in (temporary, *sidecars(temporary)):
             leftover.unlink(missing_ok=True)

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -26,6 +26,7 @@ from onproduct.domain.ranking import BACKLOG
 from onproduct.storage.errors import StorageError
 from onproduct.storage.planfile import PLAN_SUFFIX, create_plan, open_plan, save_copy
 from onproduct.storage.seeding import first_sprint, write_sample
+from onproduct.ui.backup_actions import BackupActions
 from onproduct.ui.board import BoardWidget
 from onproduct.ui.dialogs import ItemDialog, SprintDialog
 from onproduct.ui.document import PlanDocument
@@ -94,6 +95,13 @@ class MainWindow(QMainWindow):
             self.board,
             settings,
             lambda: self._document,
+            lambda message: self.statusBar().showMessage(message, 10000),
+        )
+        self.backup_actions = BackupActions(
+            self,
+            data_dir,
+            lambda: self._document,
+            self._reload_after,
             lambda message: self.statusBar().showMessage(message, 10000),
         )
         self._build_actions()
@@ -284,6 +292,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.exchange_actions.import_action)
         export_menu = file_menu.addMenu("&Export")
         export_menu.addActions(self.exchange_actions.actions())
+        file_menu.addAction(self.backup_actions.restore_action)
         file_menu.addSeparator()
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
@@ -364,6 +373,7 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         self.operations_actions.update()
         self.exchange_actions.update()
+        self.backup_actions.update()
         has_plan = self._document is not None
         ids = self.board.selected_ids() if has_plan else []
         bucket = self.board.active_bucket()
@@ -414,6 +424,8 @@ class MainWindow(QMainWindow):
             return False
         self._show_document(document)
         self._remember(path)
+        # Today's backup once the board is up: a big plan's copy must not delay it.
+        QTimer.singleShot(1500, self, lambda: self.backup_actions.after_open(path))
         if plan.upgrade is not None:
             QMessageBox.information(
                 self,
@@ -422,6 +434,27 @@ class MainWindow(QMainWindow):
                 f" upgraded. A copy of the file as it was is kept at:\n{plan.upgrade.backup}",
             )
         return True
+
+    def _reload_after(self, change: Callable[[], object]) -> bool:
+        """Close the plan's file, make a change to it (a restore), and show it again."""
+        document = self._document
+        if document is None:
+            return False
+        path = document.plan.path
+        document.close()  # the file must not be open while it is replaced
+        try:
+            change()
+        except StorageError as error:
+            self._warn("Not restored", str(error))
+            changed = False
+        else:
+            changed = True
+        try:
+            self._show_document(PlanDocument(open_plan(path), self))
+        except StorageError as error:
+            self._warn("Cannot open plan", str(error))
+            return False
+        return changed
 
     def _show_document(self, document: PlanDocument) -> None:
         old = self._document
