@@ -134,10 +134,16 @@ class Plan:
     """One open plan file."""
 
     def __init__(
-        self, path: Path, database: SqliteDatabase, upgrade: Upgrade | None = None
+        self,
+        path: Path,
+        database: SqliteDatabase,
+        upgrade: Upgrade | None = None,
+        read_only: str | None = None,
     ) -> None:
         self.path = path
         self.upgrade = upgrade
+        # Why the plan is open read-only (a sentence), or None when changes are saved.
+        self.read_only = read_only
         self._db = database
         self._db.connect(reuse_if_open=True)
 
@@ -155,12 +161,31 @@ class Plan:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """Group several writes so they land together or not at all."""
-        try:
-            with self._bound(), self._db.atomic():
+        """Group several writes so they land together or not at all.
+
+        Nested, it joins the transaction already open. Hand-made rather than peewee's
+        atomic(): when the disk is full SQLite rolls the transaction back by itself,
+        and peewee's own rollback then failed with "no transaction is active",
+        hiding the real cause from the user.
+        """
+        connection = self.raw_connection()
+        with self._bound():
+            if connection.in_transaction:
+                try:
+                    yield
+                except DATABASE_ERRORS as error:
+                    raise StorageError(explain_write_error(error)) from error
+                return
+            try:
+                connection.execute("BEGIN IMMEDIATE")
                 yield
-        except DATABASE_ERRORS as error:
-            raise StorageError(explain_write_error(error)) from error
+                connection.execute("COMMIT")
+            except BaseException as error:
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
+                if isinstance(error, DATABASE_ERRORS):
+                    raise StorageError(explain_write_error(error)) from error
+                raise
 
     def raw_connection(self) -> sqlite3.Connection:
         connection: sqlite3.Connection = self._db.connection()
@@ -520,7 +545,8 @@ class Plan:
             write(cursor)
             cursor.execute("COMMIT")
         except BaseException as error:
-            cursor.execute("ROLLBACK")
+            if connection.in_transaction:  # SQLite may have rolled back by itself (disk full)
+                cursor.execute("ROLLBACK")
             if isinstance(error, DATABASE_ERRORS):
                 raise StorageError(explain_write_error(error)) from error
             raise

@@ -129,9 +129,40 @@ def _read_only(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True)
 
 
+def writable(path: Path) -> bool:
+    """Whether the plan file can be opened for writing (permissions, immutable flag)."""
+    try:
+        descriptor = os.open(path, os.O_RDWR)
+    except OSError:
+        return False
+    os.close(descriptor)
+    return True
+
+
+READ_ONLY_FILE = "you do not have permission to change the file"
+
+
+def open_read_only(path: Path | str, reason: str) -> Plan:
+    """The plan as it is, for looking, exporting and Save As; every change is refused.
+
+    An in-memory copy (brought to the current format if it is older) that SQLite itself
+    refuses to write to, so a change fails with "the plan file is read-only" and the
+    file is never touched.
+    """
+    plan = open_snapshot(path)
+    plan.raw_connection().execute("PRAGMA query_only = ON")
+    plan.read_only = reason
+    return plan
+
+
 def open_plan(path: Path | str) -> Plan:
-    """Open an existing plan, upgrading an older one after backing it up."""
+    """Open an existing plan, upgrading an older one after backing it up.
+
+    A file that cannot be written is opened read-only (see `Plan.read_only`).
+    """
     path = Path(path)
+    if path.exists() and not writable(path):
+        return open_read_only(path, READ_ONLY_FILE)
     version = inspect(path)
     upgrade = None
     if version < SCHEMA_VERSION:
