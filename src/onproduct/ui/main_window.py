@@ -24,7 +24,13 @@ from onproduct.domain.categories import CATEGORIES
 from onproduct.domain.items import ItemFields, ValidationError
 from onproduct.domain.ranking import BACKLOG
 from onproduct.storage.errors import StorageError
-from onproduct.storage.planfile import PLAN_SUFFIX, create_plan, open_plan, save_copy
+from onproduct.storage.planfile import (
+    PLAN_SUFFIX,
+    create_plan,
+    open_plan,
+    open_read_only,
+    save_copy,
+)
 from onproduct.storage.seeding import first_sprint, write_sample
 from onproduct.ui.backup_actions import BackupActions
 from onproduct.ui.board import BoardWidget
@@ -35,6 +41,7 @@ from onproduct.ui.icons import icon
 from onproduct.ui.lanes import LaneView
 from onproduct.ui.operations_actions import OperationsActions
 from onproduct.ui.operations_page import OperationsPage
+from onproduct.ui.plan_lock import OPEN_ELSEWHERE, PlanLock
 from onproduct.ui.plan_settings_dialog import PlanSettingsDialog
 from onproduct.ui.settings import Settings
 
@@ -409,9 +416,11 @@ class MainWindow(QMainWindow):
         path = Path(path).absolute()
         if self._document is not None and path == self._document.plan.path.absolute():
             return True
+        lock = PlanLock(path)
         try:
-            plan = open_plan(path)
+            plan = open_plan(path) if lock.acquire() else open_read_only(path, OPEN_ELSEWHERE)
         except StorageError as error:
+            lock.release()
             self._warn("Cannot open plan", str(error))
             if not path.exists():
                 self._settings.remove_recent(path)
@@ -420,10 +429,20 @@ class MainWindow(QMainWindow):
             document = PlanDocument(plan, self)
         except StorageError as error:
             plan.close()
+            lock.release()
             self._warn("Cannot open plan", str(error))
             return False
         self._show_document(document)
+        self._set_lock(lock)
         self._remember(path)
+        if plan.read_only is not None:
+            QMessageBox.information(
+                self,
+                "Opened read-only",
+                f"{path.name} is open read-only because {plan.read_only}. You can look at it,"
+                " export it and keep a copy with File ▸ Save As; changes here are not saved.",
+            )
+            return True
         # Today's backup once the board is up: a big plan's copy must not delay it.
         QTimer.singleShot(1500, self, lambda: self.backup_actions.after_open(path))
         if plan.upgrade is not None:
@@ -434,6 +453,13 @@ class MainWindow(QMainWindow):
                 f" upgraded. A copy of the file as it was is kept at:\n{plan.upgrade.backup}",
             )
         return True
+
+    def _set_lock(self, lock: PlanLock | None) -> None:
+        """Hold the lock of the plan shown, and let go of the one before."""
+        old = getattr(self, "_lock", None)
+        self._lock = lock
+        if old is not None and old is not lock:
+            old.release()
 
     def _reload_after(self, change: Callable[[], object]) -> bool:
         """Close the plan's file, make a change to it (a restore), and show it again."""
@@ -485,7 +511,8 @@ class MainWindow(QMainWindow):
             self.plan_label.setText("")
             return
         plan = self._document.plan
-        self.setWindowTitle(f"{plan.name} — Onproduct")
+        read_only = " (read-only)" if plan.read_only is not None else ""
+        self.setWindowTitle(f"{plan.name}{read_only} — Onproduct")
         self.plan_label.setText(str(plan.path))
 
     def open_initial(self, requested: Path | None, today: date | None = None) -> bool:
@@ -539,12 +566,18 @@ class MainWindow(QMainWindow):
         path = path.absolute()
         if path == document.plan.path.absolute():
             return True
+        lock = PlanLock(path)
+        if not lock.acquire():
+            self._warn("Cannot save plan", f"{path.name} is open in another Onproduct window.")
+            return False
         try:
             save_copy(document.plan, path)
             document.retarget(open_plan(path))
         except StorageError as error:
+            lock.release()
             self._warn("Cannot save plan", str(error))
             return False
+        self._set_lock(lock)
         self._remember(path)
         self._update_title()
         self.statusBar().showMessage(f"Saved as {path}", 5000)
@@ -739,6 +772,7 @@ class MainWindow(QMainWindow):
         self.save_state()
         if self._document is not None:
             self._document.close()
+        self._set_lock(None)
         event.accept()
 
 
