@@ -46,7 +46,10 @@ def test_a_plan_open_in_another_process_opens_read_only(
         assert told and "is open read-only because it is open in another Onproduct" in told[0]
         assert "(read-only)" in window.windowTitle()
         window.document.add_item(ItemFields(title="Lost?", category="feature"))
-        assert warned == ["The change was not saved: the plan file is read-only."]
+        assert warned == [
+            "The change was not saved: the plan file is read-only. Use File ▸ Save As to go"
+            " on working in a copy."
+        ]
         assert "Lost?" not in {i.title for i in window.document.items.items()}
         assert fingerprint(tmp_path) == before
         window.close()

@@ -23,11 +23,20 @@ def explain_write_error(error: BaseException) -> str:
     text = str(error)
     lowered = text.lower()
     if "database or disk is full" in lowered or "disk i/o error" in lowered:
-        return "The change was not saved: the disk holding the plan is full or failing."
+        return (
+            "The change was not saved: the disk holding the plan is full or failing."
+            " Free some space and try again; everything saved before is safe."
+        )
     if "readonly" in lowered or "read-only" in lowered:
-        return "The change was not saved: the plan file is read-only."
+        return (
+            "The change was not saved: the plan file is read-only."
+            " Use File ▸ Save As to go on working in a copy."
+        )
     if "database is locked" in lowered or "database is busy" in lowered:
-        return "The change was not saved: another program is writing to the plan file."
+        return (
+            "The change was not saved: another program is writing to the plan file."
+            " Try again in a moment."
+        )
     if "unique constraint failed: sprint.name" in lowered:
         return "The change was not saved: another sprint already has that name."
     if "unique constraint failed: item.external_key" in lowered:
