@@ -266,6 +266,12 @@ class ExchangeActions(QObject):
         for worker in list(self._workers):
             worker.cancel()
 
+    def shutdown(self) -> None:
+        """Closing the window: cancel any import (it rolls back) and wait for its thread."""
+        self.cancel()
+        for worker in list(self._workers):
+            worker.wait(10_000)
+
     def _finish(self, message: str, changes: ImportChanges | None = None) -> None:
         self._show_status(message)
         if changes is not None and (changes.notes or changes.skipped or not changes.empty):

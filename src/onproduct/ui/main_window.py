@@ -770,6 +770,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         # Every change is already in the plan file: closing never asks to save.
         self.save_state()
+        self.exchange_actions.shutdown()
         if self._document is not None:
             self._document.close()
         self._set_lock(None)
