@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from onproduct.domain.categories import CATEGORY_KEYS
 from onproduct.domain.items import Item, Sprint
-from onproduct.exchange.batch import ExchangeError
 from onproduct.exchange.own_csv import COLUMNS, OPTIONAL_COLUMNS, escape
+from onproduct.exchange.text import write_beside
 
 # Everything Onproduct writes: the contract's columns, then what makes the round trip
 # lossless (the register link, done dates, sprint capacity and revenue).
@@ -86,19 +85,7 @@ def csv_text(rows: Sequence[Sequence[str]]) -> str:
 
 
 def write_csv(path: Path, rows: Sequence[Sequence[str]]) -> None:
-    """Write UTF-8 with a byte-order mark, so spreadsheets read accents right.
-
-    The file is written beside the target and renamed into place, so a failed export
-    never leaves half a file, nor spoils one that was there.
-    """
-    write_atomically(path, csv_text(rows).encode("utf-8-sig"))
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
-    try:
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise ExchangeError(f"{path.name} cannot be written: {error.strerror or error}.") from None
+    """Write UTF-8 with a byte-order mark, so spreadsheets read accents right; the file is
+    whole or not there at all (text.write_beside)."""
+    data = csv_text(rows).encode("utf-8-sig")
+    write_beside(path, lambda part: part.write_bytes(data))

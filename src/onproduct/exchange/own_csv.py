@@ -31,6 +31,7 @@ from onproduct.domain.items import (
     validate_item,
 )
 from onproduct.exchange.batch import Batch, ExchangeError, ImportRow, SprintRef
+from onproduct.exchange.text import read_bytes
 
 COLUMNS = (
     "key",
@@ -94,10 +95,7 @@ def unescape(text: str) -> str:
 
 def read_plan_csv(path: Path) -> Batch:
     """Read and check a file in Onproduct's CSV format."""
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise ExchangeError(f"{path.name} cannot be read: {error.strerror or error}.") from None
+    raw = read_bytes(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:

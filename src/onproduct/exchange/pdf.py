@@ -13,7 +13,6 @@ repeat their header row.
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -49,6 +48,7 @@ from onproduct.domain.operations import Burden, plan_burden
 from onproduct.domain.settings import PlanSettings, stage_name
 from onproduct.exchange.batch import ExchangeError
 from onproduct.exchange.csv_export import in_plan_order
+from onproduct.exchange.text import write_beside
 from onproduct.storage.plan import Plan
 
 Step = Callable[[QPainter], None]
@@ -653,20 +653,12 @@ def write_report_pdf(path: Path, data: PlanData) -> int:
 
 
 def _written(path: Path, build: Callable[[Path], Layout]) -> int:
-    """Draw beside the target and rename into place: never half a file, never a spoilt one."""
-    part = path.with_name(f".{path.name}.{os.getpid()}.part")
-    try:
-        layout = build(part)
-        pages = layout.write()
-        del layout  # the writer finishes the file when it goes
-        if not part.exists() or part.stat().st_size == 0:
-            raise ExchangeError(f"{path.name} cannot be written.")
-        os.replace(part, path)
-    except OSError as error:
-        raise ExchangeError(f"{path.name} cannot be written: {error.strerror or error}.") from None
-    finally:
-        part.unlink(missing_ok=True)
-    return pages
+    """Draw beside the target and rename into place (text.write_beside); the pages."""
+
+    def draw(part: Path) -> int:
+        return build(part).write()  # the writer finishes the file when it goes
+
+    return write_beside(path, draw)
 
 
 def _sprint_pdf(path: Path, data: PlanData, sprint: Sprint) -> Layout:

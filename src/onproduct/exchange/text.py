@@ -1,12 +1,36 @@
-"""Reading a spreadsheet-made text file: its encoding, its delimiter, its header names."""
+"""Files in and out: reading a spreadsheet-made text file (its encoding, its delimiter,
+its header names) and writing an export so that it is whole or not there at all."""
 
 from __future__ import annotations
 
+import os
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 from onproduct.exchange.batch import ExchangeError
+
+T = TypeVar("T")
+
+
+def write_beside(path: Path, write: Callable[[Path], T]) -> T:
+    """Let `write` fill a file beside `path`, then rename it into place.
+
+    A failed export never leaves half a file, nor spoils one that was there.
+    """
+    part = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        result = write(part)
+        if not part.exists() or part.stat().st_size == 0:
+            raise ExchangeError(f"{path.name} cannot be written.")
+        os.replace(part, path)
+    except OSError as error:
+        raise ExchangeError(f"{path.name} cannot be written: {error.strerror or error}.") from None
+    finally:
+        part.unlink(missing_ok=True)
+    return result
 
 
 def read_bytes(path: Path) -> bytes:
