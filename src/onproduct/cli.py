@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from onproduct.domain.items import Sprint
+from onproduct.domain.items import ValidationError, sprint_named
 from onproduct.domain.metrics import BandState, Metrics, compute_metrics, percent, report
 from onproduct.domain.operations import plan_burden
 from onproduct.domain.settings import PlanSettings, stage_name
@@ -75,7 +75,7 @@ def run(argv: Sequence[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr)
             print(export_file(args.plan, args.sprint, csv_out=args.csv, pdf_out=args.pdf), file=out)
         else:
             print(metrics_text(args.plan, args.sprint, as_json=args.json), file=out)
-    except (CommandError, ExchangeError, StorageError) as error:
+    except (CommandError, ExchangeError, StorageError, ValidationError) as error:
         print(f"onproduct {args.command}: {error}", file=err)
         return 1
     return 0
@@ -88,26 +88,20 @@ def import_file(plan_path: Path, file: Path, fmt: str = "auto") -> str:
     types, labels or lists (the app's import dialog lets a user change it).
     """
     loaded = read_source(file, fmt)
-    settings = PlanSettings()
+    settings, existing = PlanSettings(), []
     if plan_path.exists():
         snapshot = open_snapshot(plan_path)
         try:
             settings = PlanSettings.from_stored(snapshot.settings())
-            batch = (
-                loaded
-                if isinstance(loaded, Batch)
-                else loaded.batch(loaded.guessed_mapping(), settings)
-            )
-            sprints_to_create(batch, snapshot.sprints())  # refuses a sprint without dates
+            existing = snapshot.sprints()
         finally:
             snapshot.close()
+    if isinstance(loaded, Batch):
+        batch = loaded
     else:
-        batch = (
-            loaded
-            if isinstance(loaded, Batch)
-            else loaded.batch(loaded.guessed_mapping(), settings)
-        )
-        sprints_to_create(batch, ())
+        batch = loaded.batch(loaded.guessed_mapping(), settings)
+    sprints_to_create(batch, existing)  # refuses a sprint without dates
+    if not plan_path.exists():
         if not plan_path.parent.is_dir():
             raise CommandError(f"there is no folder {plan_path.parent} to create the plan in.")
         create_plan(plan_path)
@@ -119,15 +113,6 @@ def import_file(plan_path: Path, file: Path, fmt: str = "auto") -> str:
     lines = [f"Imported {file.name} into {plan_path.name}: {changes.summary()}."]
     lines.extend(changes.details())
     return "\n".join(lines)
-
-
-def _chosen_sprint(sprints: Sequence[Sprint], name: str) -> Sprint:
-    folded = " ".join(name.split()).casefold()
-    for sprint in sprints:
-        if sprint.name.casefold() == folded:
-            return sprint
-    names = ", ".join(s.name for s in sprints) or "none"
-    raise CommandError(f"the plan has no sprint {name!r} (its sprints: {names}).")
 
 
 def export_file(
@@ -152,7 +137,7 @@ def export_file(
     finally:
         plan.close()
     if sprint_name is not None:
-        sprint = _chosen_sprint(sprints, sprint_name)
+        sprint = sprint_named(sprints, sprint_name)
         items = [i for i in items if i.sprint_id == sprint.id]
     rows = rows_of(in_plan_order(items, sprints), sprints, names.get)
     write_csv(target, rows)
@@ -177,7 +162,7 @@ def metrics_text(plan_path: Path, sprint_name: str | None, *, as_json: bool) -> 
             metrics = compute_metrics(plan.category_totals(), settings)
             scope = None
         else:
-            sprint = _chosen_sprint(sprints, sprint_name)
+            sprint = sprint_named(sprints, sprint_name)
             weeks = ((sprint.end - sprint.start).days + 1) / 7
             metrics = compute_metrics(
                 plan.category_totals(sprint.id), settings, sprint.capacity, weeks

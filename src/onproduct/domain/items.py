@@ -273,6 +273,18 @@ def validate_item(item: ItemFields) -> ItemFields:
     )
 
 
+def sprint_named(sprints: Iterable[Sprint], name: str) -> Sprint:
+    """The sprint called `name` (case and spacing aside); ValidationError naming those
+    there are when none is."""
+    folded = " ".join(name.split()).casefold()
+    sprints = list(sprints)
+    for sprint in sprints:
+        if sprint.name.casefold() == folded:
+            return sprint
+    names = ", ".join(s.name for s in sprints) or "none"
+    raise ValidationError(f"the plan has no sprint {name!r} (its sprints: {names}).")
+
+
 def validate_sprint(sprint: SprintFields) -> SprintFields:
     name = " ".join(sprint.name.split())
     if not name:

@@ -35,7 +35,7 @@ from PySide6.QtGui import (
 
 from onproduct import __version__
 from onproduct.domain.categories import CATEGORIES, CATEGORY_HUES
-from onproduct.domain.items import Item, Sprint, format_effort
+from onproduct.domain.items import Item, Sprint, ValidationError, format_effort, sprint_named
 from onproduct.domain.metrics import (
     BandState,
     Metrics,
@@ -121,12 +121,10 @@ class PlanData:
         return compute_metrics(totals_of(members), self.settings, sprint.capacity, weeks)
 
     def sprint(self, name: str) -> Sprint:
-        folded = " ".join(name.split()).casefold()
-        for sprint in self.sprints:
-            if sprint.name.casefold() == folded:
-                return sprint
-        names = ", ".join(s.name for s in self.sprints) or "none"
-        raise ExchangeError(f"the plan has no sprint {name!r} (its sprints: {names}).")
+        try:
+            return sprint_named(self.sprints, name)
+        except ValidationError as error:
+            raise ExchangeError(str(error)) from None
 
 
 def collect(plan: Plan, today: date) -> PlanData:
