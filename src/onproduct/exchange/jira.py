@@ -47,6 +47,8 @@ from onproduct.exchange.mapping import (
     CategoryMapping,
     as_label,
     guessed_mapping,
+    shortened,
+    value_counts,
 )
 from onproduct.exchange.text import decode, fold, read_bytes, sniff_delimiter
 
@@ -200,7 +202,7 @@ class JiraFile:
                     counts["component"].update(issue.components)
                     if issue.issue_type:
                         counts["type"][issue.issue_type] += 1
-            self._values = {k: _merged(c) for k, c in counts.items()}
+            self._values = {k: value_counts(c) for k, c in counts.items()}
         return self._values[kind]
 
     def guessed_mapping(self) -> CategoryMapping:
@@ -208,17 +210,6 @@ class JiraFile:
 
     def batch(self, mapping: CategoryMapping, settings: PlanSettings) -> Batch:
         return _batch(self, mapping, settings)
-
-
-def _merged(counts: Counter[str]) -> list[tuple[str, int]]:
-    """Counts of values that differ only in case added up, under the first spelling."""
-    merged: Counter[str] = Counter()
-    firsts: dict[str, str] = {}
-    for value, count in counts.items():
-        folded = value.casefold()
-        firsts.setdefault(folded, value)
-        merged[folded] += count
-    return [(firsts[f], n) for f, n in merged.most_common()]
 
 
 def read_jira(path: Path) -> JiraFile:
@@ -549,7 +540,7 @@ def _batch(jira: JiraFile, mapping: CategoryMapping, settings: PlanSettings) -> 
             skip(issue, "it has no summary")
             continue
         if len(title) > MAX_TITLE:
-            title = title[: MAX_TITLE - 1].rstrip() + "…"
+            title = shortened(title, MAX_TITLE)
             truncated += 1
         estimate, actual = _efforts(issue, settings)
         description = issue.description.rstrip()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -58,8 +59,24 @@ _SEPARATORS = re.compile(r"[;,]")
 @lru_cache(maxsize=8192)  # an import meets the same few labels on every row
 def as_label(text: str) -> str:
     """A label made of any text (an epic's name): no separators, not too long."""
-    cleaned = " ".join(_SEPARATORS.sub(" ", text).split())
-    return cleaned if len(cleaned) <= MAX_LABEL else cleaned[: MAX_LABEL - 1].rstrip() + "…"
+    return shortened(" ".join(_SEPARATORS.sub(" ", text).split()), MAX_LABEL)
+
+
+def shortened(text: str, limit: int) -> str:
+    """The text as it is when it fits, else cut to `limit` characters ending in "…"."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def value_counts(counts: Mapping[str, int]) -> list[tuple[str, int]]:
+    """Counts of values that differ only in case added up, under the first spelling,
+    most used first: what the mapping dialog lists."""
+    merged: Counter[str] = Counter()
+    firsts: dict[str, str] = {}
+    for value, count in counts.items():
+        folded = value.casefold()
+        firsts.setdefault(folded, value)
+        merged[folded] += count
+    return [(firsts[f], n) for f, n in merged.most_common()]
 
 
 def guess(value: str) -> str | None:

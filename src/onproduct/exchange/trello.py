@@ -32,6 +32,8 @@ from onproduct.exchange.mapping import (
     CategoryMapping,
     as_label,
     guessed_mapping,
+    shortened,
+    value_counts,
 )
 from onproduct.exchange.text import decode, fold, read_bytes
 
@@ -70,15 +72,14 @@ class TrelloBoard:
         return f"trello:{self.board_id or self.name}"
 
     def values(self, kind: str) -> list[tuple[str, int]]:
-        counts: Counter[str] = Counter()
-        firsts: dict[str, str] = {}
-        for card in self.cards:
-            if card.archived and not self.include_archived:
-                continue
-            for value in card.values()[kind]:
-                firsts.setdefault(value.casefold(), value)
-                counts[value.casefold()] += 1
-        return [(firsts[f], n) for f, n in counts.most_common()]
+        return value_counts(
+            Counter(
+                value
+                for card in self.cards
+                if self.include_archived or not card.archived
+                for value in card.values()[kind]
+            )
+        )
 
     def guessed_mapping(self) -> CategoryMapping:
         return guessed_mapping(KINDS, {kind: [v for v, _ in self.values(kind)] for kind in KINDS})
@@ -223,8 +224,7 @@ def _batch(board: TrelloBoard, mapping: CategoryMapping, settings: PlanSettings)
         if not title:
             skipped.append(Skipped(where, what, "it has no name"))
             continue
-        if len(title) > MAX_TITLE:
-            title = title[: MAX_TITLE - 1].rstrip() + "…"
+        title = shortened(title, MAX_TITLE)
         description = card.description.rstrip()
         for name, items in card.checklists:
             lines = "\n".join(f"- [{'x' if done else ' '}] {text}" for text, done in items)
