@@ -154,3 +154,16 @@ def test_exports_from_the_window(qtbot, window, tmp_path: Path) -> None:
     members = [i for i in window.document.items.items() if i.sprint_id == sprint.id]
     assert len(lines) == 1 + len(members)
     assert "Exported sprint.csv" in window.statusBar().currentMessage()
+
+
+def test_a_rule_changed_just_before_import_is_the_one_used(
+    qtbot, window, jira_file: Path, summaries
+) -> None:
+    def skip_bugs_and_import_at_once(dialog: MappingDialog) -> bool:
+        dialog.set_rule("type", "Bug", SKIP)  # its preview is still waiting on a timer
+        return True
+
+    window.exchange_actions.choose_mapping = skip_bugs_and_import_at_once
+    message = run_import(qtbot, window, jira_file)
+    assert message == "Imported export.csv: 2 added, 0 updated, 4 skipped."
+    assert "LED-3" not in keys_on_board(window)

@@ -146,24 +146,23 @@ class ExchangeActions(QObject):
     def _read(self, document: PlanDocument, path: Path, loaded: Batch | MappedSource) -> None:
         from onproduct.ui.import_dialog import MappingDialog
 
-        if isinstance(loaded, Batch):
-            batch = loaded
-        else:
-            mapping = self._remembered(loaded) or loaded.guessed_mapping()
-            dialog = MappingDialog(
-                loaded,
-                mapping,
-                document.settings,
-                lambda b: self._changes(document, b),
-                self._window,
-            )
-            if not self.choose_mapping(dialog):
-                self._finish("Import cancelled; the plan is unchanged.")
-                return
-            self._settings.set_import_mapping(loaded.source_id, dialog.mapping.to_json())
-            batch = dialog.batch()
         try:
-            changes = self._changes(document, batch)
+            if isinstance(loaded, Batch):
+                changes = self._changes(document, loaded)
+            else:
+                mapping = self._remembered(loaded) or loaded.guessed_mapping()
+                dialog = MappingDialog(
+                    loaded,
+                    mapping,
+                    document.settings,
+                    lambda b: self._changes(document, b),
+                    self._window,
+                )
+                if not self.choose_mapping(dialog):
+                    self._finish("Import cancelled; the plan is unchanged.")
+                    return
+                self._settings.set_import_mapping(loaded.source_id, dialog.mapping.to_json())
+                changes = dialog.final_changes()  # the preview's, not worked out again
         except ExchangeError as error:
             self._fail("Import not done", str(error))
             return

@@ -245,6 +245,14 @@ class MappingDialog(QDialog):
         lines.extend(changes.details(limit=5))
         self.outcome.setText("\n".join(lines))
 
-    def batch(self) -> Batch:
-        assert self._batch is not None
-        return self._batch
+    def final_changes(self) -> ImportChanges:
+        """What the import does with the rules as they stand now.
+
+        A rule changed a moment before Import is previewed only after a short delay:
+        that preview is made now, so the import never uses the rules before it.
+        """
+        if self._timer.isActive():
+            self.refresh()
+        if self.changes is None:
+            raise ExchangeError(self.outcome.text())
+        return self.changes
