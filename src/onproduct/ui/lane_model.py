@@ -105,14 +105,8 @@ class LaneModel(QAbstractListModel):
         if item_filter == self._filter:
             return
         previous, self._filter = self._filter, item_filter
-        if self._bucket is not None and item_filter.narrows(previous):
-            # Typing on: what shows now is a subset of what showed (kept up to date).
-            self.beginResetModel()
-            self._ids = item_filter.select(self._ids, self._items.search_keys(self._ids))
-            self._shown = set(self._ids)
-            self.endResetModel()
-        else:
-            self._reset()
+        # Typing on: what shows now is a subset of what showed (kept up to date).
+        self._reset(self._ids if item_filter.narrows(previous) else None)
 
     def ids(self) -> list[int]:
         """Ids of the rows shown, top to bottom."""
@@ -124,10 +118,11 @@ class LaneModel(QAbstractListModel):
     def row_of(self, item_id: int) -> int | None:
         return self._ids.index(item_id) if item_id in self._shown else None
 
-    def _compute(self) -> list[int]:
+    def _compute(self, within: Sequence[int] | None = None) -> list[int]:
+        """The ids to show: of the bucket, or of `within` when the filter only narrowed."""
         if self._bucket is None:
             return []
-        ids = self._items.bucket_ids(self._bucket)
+        ids = self._items.bucket_ids(self._bucket) if within is None else within
         if self._filter.is_empty:
             return list(ids)
         return self._filter.select(ids, self._items.search_keys(ids))
@@ -137,9 +132,9 @@ class LaneModel(QAbstractListModel):
             return False
         return self._filter.is_empty or self._filter.matches(self._items.search_key(item_id))
 
-    def _reset(self) -> None:
+    def _reset(self, within: Sequence[int] | None = None) -> None:
         self.beginResetModel()
-        self._ids = self._compute()
+        self._ids = self._compute(within)
         self._shown = set(self._ids)
         self.endResetModel()
 
