@@ -10,14 +10,11 @@ is now, so a restore can itself be undone by restoring that copy.
 from __future__ import annotations
 
 import hashlib
-import sqlite3
-import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from onproduct.storage.errors import StorageError
-from onproduct.storage.planfile import PLAN_SUFFIX, inspect, replace_file, sidecars, switch_to_wal
+from onproduct.storage.planfile import PLAN_SUFFIX, copy_plan_file, inspect, sidecars
 
 KEEP = 7
 _DAY_FORMAT = "%Y-%m-%d"
@@ -41,30 +38,6 @@ def folder_for(plan: Path, root: Path) -> Path:
     """The folder of one plan's backups under `root`: its name plus a hash of its path."""
     digest = hashlib.sha1(str(plan.resolve()).encode("utf-8")).hexdigest()[:10]
     return root / f"{plan.stem}-{digest}"
-
-
-def _copy(source: Path, destination: Path) -> None:
-    """A consistent copy of a plan file, complete on disk before it has its name."""
-    temporary = destination.with_name(f".{destination.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            dst = sqlite3.connect(temporary)
-            try:
-                src.backup(dst)
-            finally:
-                dst.close()
-        finally:
-            src.close()
-        switch_to_wal(temporary)
-        replace_file(temporary, destination)
-    except sqlite3.Error as error:
-        raise StorageError(f"Could not copy {source.name}: {error}.") from error
-    except OSError as error:
-        raise StorageError(f"Could not copy {source.name}: {error.strerror or error}.") from error
-    finally:
-        for leftover in (temporary, *sidecars(temporary)):
-            leftover.unlink(missing_ok=True)
 
 
 def list_backups(folder: Path) -> list[Backup]:
@@ -92,7 +65,7 @@ def daily_backup(plan: Path, folder: Path, today: date, keep: int = KEEP) -> Pat
     if target.exists():
         return None
     folder.mkdir(parents=True, exist_ok=True)
-    _copy(plan, target)
+    copy_plan_file(plan, target)
     daily = [b for b in list_backups(folder) if b.kind == "daily"]
     for old in daily[keep:]:
         for path in (old.path, *sidecars(old.path)):
@@ -108,6 +81,6 @@ def restore(backup: Path, plan: Path, folder: Path) -> Path:
     kept = folder / f"{stamp}-{BEFORE_RESTORE}{PLAN_SUFFIX}"
     folder.mkdir(parents=True, exist_ok=True)
     if plan.exists():
-        _copy(plan, kept)
-    _copy(backup, plan)
+        copy_plan_file(plan, kept)
+    copy_plan_file(backup, plan)
     return kept

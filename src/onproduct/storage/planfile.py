@@ -339,17 +339,38 @@ def save_copy(plan: Plan, destination: Path | str) -> None:
     destination = Path(destination)
     if destination.resolve() == plan.path.resolve():
         return
+    _copy_into_place(destination, plan.copy_to, f"Could not save {destination.name}")
+
+
+def copy_plan_file(source: Path, destination: Path) -> None:
+    """A consistent copy of a closed or open plan file (backups, restores), made the
+    same way as Save As."""
+
+    def fill(temporary: Path) -> None:
+        src = _read_only(source)
+        try:
+            dst = sqlite3.connect(temporary)
+            try:
+                src.backup(dst)
+            finally:
+                dst.close()
+        finally:
+            src.close()
+
+    _copy_into_place(destination, fill, f"Could not copy {source.name}")
+
+
+def _copy_into_place(destination: Path, fill: Callable[[Path], None], failure: str) -> None:
+    """Let `fill` write a plan beside `destination`, then put it in place in one step."""
     temporary = destination.with_name(f".{destination.name}.{uuid.uuid4().hex}.tmp")
     try:
-        plan.copy_to(temporary)
+        fill(temporary)
         switch_to_wal(temporary)
         replace_file(temporary, destination)
     except sqlite3.Error as error:
-        raise StorageError(f"Could not save {destination.name}: {error}.") from error
+        raise StorageError(f"{failure}: {error}.") from error
     except OSError as error:
-        raise StorageError(
-            f"Could not save {destination.name}: {error.strerror or error}."
-        ) from error
+        raise StorageError(f"{failure}: {error.strerror or error}.") from error
     finally:
         for leftover in (temporary, *sidecars(temporary)):
             leftover.unlink(missing_ok=True)
