@@ -12,7 +12,6 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from onproduct.storage.backups import Backup, daily_backup, folder_for, list_backups, restore
 from onproduct.storage.errors import StorageError
+from onproduct.ui.actions import window_action
 from onproduct.ui.document import PlanDocument
 
 
@@ -87,10 +87,12 @@ class BackupActions(QObject):
             QMessageBox.question(self._window, "Restore from Backup", question)
             == QMessageBox.StandardButton.Yes
         )
-        self.restore_action = QAction("Restore from &Backup…", window)
-        self.restore_action.setStatusTip("Go back to a copy of this plan from an earlier day")
-        self.restore_action.triggered.connect(lambda _checked=False: self.ask_restore())
-        window.addAction(self.restore_action)
+        self.restore_action = window_action(
+            window,
+            "Restore from &Backup…",
+            self.ask_restore,
+            tip="Go back to a copy of this plan from an earlier day",
+        )
 
     def folder(self, plan: Path) -> Path:
         return folder_for(plan, self._root)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QProgressDialog, QWidget
 
 from onproduct.domain.items import Sprint
@@ -24,6 +24,7 @@ from onproduct.exchange.batch import Batch, Cancelled, ExchangeError
 from onproduct.exchange.importer import ImportChanges, plan_import, write_import
 from onproduct.storage.errors import StorageError
 from onproduct.storage.planfile import open_plan
+from onproduct.ui.actions import window_action
 from onproduct.ui.board import BoardWidget
 from onproduct.ui.commands import ImportCommand
 from onproduct.ui.document import PlanDocument
@@ -74,13 +75,7 @@ class ExchangeActions(QObject):
         def action(
             text: str, slot: Callable[[], object], shortcut: str = "", tip: str = ""
         ) -> QAction:
-            created = QAction(text, window)
-            if shortcut:
-                created.setShortcut(QKeySequence(shortcut))
-            created.setStatusTip(tip)
-            created.triggered.connect(lambda _checked=False: slot())
-            window.addAction(created)
-            return created
+            return window_action(window, text, slot, shortcut, tip)
 
         self.import_action = action(
             "&Import…", self.ask_import, "Ctrl+Shift+I",

@@ -10,13 +10,14 @@ from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from onproduct.domain.categories import CATEGORY_KEYS
 from onproduct.domain.items import SprintRecord, ValidationError
 from onproduct.domain.operations import OperationFields
 from onproduct.domain.ranking import Bucket
+from onproduct.ui.actions import window_action
 from onproduct.ui.board import BoardWidget
 from onproduct.ui.document import PlanDocument
 from onproduct.ui.icons import icon
@@ -41,17 +42,9 @@ class OperationsActions(QObject):
         self._document = document
 
         def action(
-            text: str, slot: Callable[[], object], shortcut: str | None = None, tip: str = ""
+            text: str, slot: Callable[[], object], shortcut: str = "", tip: str = ""
         ) -> QAction:
-            created = QAction(text, window)
-            if shortcut:
-                created.setShortcut(QKeySequence(shortcut))
-            if tip:
-                created.setStatusTip(tip)
-                created.setToolTip(tip)
-            created.triggered.connect(lambda _checked=False: slot())
-            window.addAction(created)
-            return created
+            return window_action(window, text, slot, shortcut, tip)
 
         self.add_operation = action(
             "&Add Operation…", self.ask_add_operation, "Ctrl+Alt+O",
