@@ -163,9 +163,8 @@ def metrics_text(plan_path: Path, sprint_name: str | None, *, as_json: bool) -> 
             scope = None
         else:
             sprint = sprint_named(sprints, sprint_name)
-            weeks = ((sprint.end - sprint.start).days + 1) / 7
             metrics = compute_metrics(
-                plan.category_totals(sprint.id), settings, sprint.capacity, weeks
+                plan.category_totals(sprint.id), settings, sprint.capacity, sprint.weeks
             )
             burden = [b for b in burden if b.period.sprint_id == sprint.id]
             scope = sprint.name

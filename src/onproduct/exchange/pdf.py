@@ -117,8 +117,7 @@ class PlanData:
         if sprint is None:
             return compute_metrics(totals_of(self.items), self.settings)
         members = [i for i in self.items if i.sprint_id == sprint.id]
-        weeks = ((sprint.end - sprint.start).days + 1) / 7
-        return compute_metrics(totals_of(members), self.settings, sprint.capacity, weeks)
+        return compute_metrics(totals_of(members), self.settings, sprint.capacity, sprint.weeks)
 
     def sprint(self, name: str) -> Sprint:
         try:

@@ -266,8 +266,7 @@ class BoardWidget(QWidget):
             return
         # The gauge reads the very totals the lane headers show: no second count to drift.
         lanes = {c.key: document.items.totals(Bucket(sprint.id, c.key)) for c in CATEGORIES}
-        weeks = ((sprint.end - sprint.start).days + 1) / 7
-        metrics = compute_metrics(lanes, settings, sprint.capacity, weeks)
+        metrics = compute_metrics(lanes, settings, sprint.capacity, sprint.weeks)
         self.gauge.set_metrics(metrics, advice(metrics, settings), settings)
         text = f"{format_effort(metrics.effort, self.unit)} planned"
         if sprint.capacity is not None:
