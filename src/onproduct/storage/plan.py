@@ -161,31 +161,36 @@ class Plan:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """Group several writes so they land together or not at all.
+        """Group several writes so they land together or not at all (peewee's models
+        bound to this plan for the duration; see `_atomic`)."""
+        with self._bound(), self._atomic():
+            yield
 
-        Nested, it joins the transaction already open. Hand-made rather than peewee's
-        atomic(): when the disk is full SQLite rolls the transaction back by itself,
-        and peewee's own rollback then failed with "no transaction is active",
-        hiding the real cause from the user.
+    @contextmanager
+    def _atomic(self) -> Iterator[None]:
+        """One transaction, or the one already open when nested; no peewee involved.
+
+        Hand-made rather than peewee's atomic(): when the disk is full SQLite rolls the
+        transaction back by itself, and peewee's own rollback then failed with "no
+        transaction is active", hiding the real cause from the user.
         """
         connection = self.raw_connection()
-        with self._bound():
-            if connection.in_transaction:
-                try:
-                    yield
-                except DATABASE_ERRORS as error:
-                    raise StorageError(explain_write_error(error)) from error
-                return
+        if connection.in_transaction:  # part of a larger change, which commits it
             try:
-                connection.execute("BEGIN IMMEDIATE")
                 yield
-                connection.execute("COMMIT")
-            except BaseException as error:
-                if connection.in_transaction:
-                    connection.execute("ROLLBACK")
-                if isinstance(error, DATABASE_ERRORS):
-                    raise StorageError(explain_write_error(error)) from error
-                raise
+            except DATABASE_ERRORS as error:
+                raise StorageError(explain_write_error(error)) from error
+            return
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            yield
+            connection.execute("COMMIT")
+        except BaseException as error:
+            if connection.in_transaction:  # SQLite may have rolled back by itself
+                connection.execute("ROLLBACK")
+            if isinstance(error, DATABASE_ERRORS):
+                raise StorageError(explain_write_error(error)) from error
+            raise
 
     def raw_connection(self) -> sqlite3.Connection:
         connection: sqlite3.Connection = self._db.connection()
@@ -528,28 +533,9 @@ class Plan:
         self._raw_transaction(write)
 
     def _raw_transaction(self, write: Callable[[sqlite3.Cursor], None]) -> None:
-        """Run `write` in one transaction of its own, or in the caller's if one is open."""
-        connection = self.raw_connection()
-        cursor = connection.cursor()
-        if connection.in_transaction:  # part of a larger change, which commits it
-            try:
-                write(cursor)
-            except DATABASE_ERRORS as error:
-                raise StorageError(explain_write_error(error)) from error
-            return
-        try:
-            cursor.execute("BEGIN IMMEDIATE")
-        except DATABASE_ERRORS as error:
-            raise StorageError(explain_write_error(error)) from error
-        try:
-            write(cursor)
-            cursor.execute("COMMIT")
-        except BaseException as error:
-            if connection.in_transaction:  # SQLite may have rolled back by itself (disk full)
-                cursor.execute("ROLLBACK")
-            if isinstance(error, DATABASE_ERRORS):
-                raise StorageError(explain_write_error(error)) from error
-            raise
+        """Run `write` through the cursor in one transaction (or the caller's)."""
+        with self._atomic():
+            write(self.raw_connection().cursor())
 
     @staticmethod
     def _insert_raw(cursor: sqlite3.Cursor, table: str, values: Mapping[str, Any]) -> None:
