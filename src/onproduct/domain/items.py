@@ -28,7 +28,9 @@ class ValidationError(ValueError):
     """A field value a user typed or a file carried breaks a rule; the message says which."""
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen, like Item below: an import builds one per row, and a frozen dataclass
+# costs twice as much to build. Treat them as values all the same: use replace().
+@dataclass(slots=True)
 class ItemFields:
     """Everything about an item a user can edit."""
 
@@ -208,6 +210,8 @@ def format_labels(labels: Iterable[str]) -> str:
 def check_effort(value: float | None, what: str) -> float | None:
     if value is None:
         return None
+    if type(value) is float and 0 <= value <= MAX_EFFORT:
+        return value  # the usual case, in one step (false for nan and infinities)
     value = float(value)
     if not math.isfinite(value) or value < 0:
         raise ValidationError(f"The {what} must be a number of 0 or more.")

@@ -28,6 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from itertools import chain, repeat
 from operator import itemgetter
 from pathlib import Path
 
@@ -195,13 +196,12 @@ class JiraFile:
     def values(self, kind: str) -> list[tuple[str, int]]:
         """The distinct types, labels or components, most used first, with their counts."""
         if self._values is None:
-            counts: dict[str, Counter[str]] = {k: Counter() for k in KINDS}
-            for issue in self.issues:
-                if not issue.is_subtask:
-                    counts["label"].update(issue.labels)
-                    counts["component"].update(issue.components)
-                    if issue.issue_type:
-                        counts["type"][issue.issue_type] += 1
+            lead = [issue for issue in self.issues if not issue.is_subtask]
+            counts = {
+                "label": Counter(chain.from_iterable(issue.labels for issue in lead)),
+                "component": Counter(chain.from_iterable(issue.components for issue in lead)),
+                "type": Counter(issue.issue_type for issue in lead if issue.issue_type),
+            }
             self._values = {k: value_counts(c) for k, c in counts.items()}
         return self._values[kind]
 
@@ -295,40 +295,53 @@ def _number(text: str, line: int, column: str, source: str) -> float | None:
 
 
 _NUMBERS = ("points", "original", "spent")
+# The fields read from one cell each, in the order `_issue` unpacks them.
+_SINGLE = (
+    "key", "id", "summary", "type", "status", "status_category", "description",
+    "points", "original", "spent", "resolved", "parent", "parent_summary", "epic",
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
 class _Cells:
     """Where each field's cells are in a row, worked out once per file.
 
-    A field with one column (nearly all of them) is read with one C-level itemgetter
-    per row; a field that appears in several columns takes the first that has text;
-    repeated fields (labels, components, sprints) take all that have text.
+    Every row is padded with one empty cell past the header's width, and a field the
+    file has no column for reads that cell: one C-level itemgetter per row hands back
+    all single fields at once. A field that appears in several columns takes the first
+    that has text; repeated fields (labels, components, sprints) take all that have text.
     """
 
     width: int
-    plain: tuple[str, ...]  # fields with one column, in the getter's order
-    get_plain: Callable[[Sequence[str]], tuple[str, ...]]
-    several: tuple[tuple[str, tuple[int, ...]], ...]
-    repeated: tuple[tuple[str, Callable[[Sequence[str]], tuple[str, ...]]], ...]
+    get_single: Callable[[Sequence[str]], tuple[str, ...]]  # in _SINGLE's order
+    several: tuple[tuple[int, tuple[int, ...]], ...]  # (position in _SINGLE, columns)
+    get_labels: Callable[[Sequence[str]], tuple[str, ...]]
+    get_components: Callable[[Sequence[str]], tuple[str, ...]]
+    get_sprints: Callable[[Sequence[str]], tuple[str, ...]]
     names: dict[str, str]  # the header name of each field's first column, for messages
 
 
 def _cells(columns: list[tuple[int, str]], header: list[str]) -> _Cells:
+    width = len(header)
     indices: dict[str, list[int]] = {}
     for index, name in columns:
         indices.setdefault(name, []).append(index)
-    plain = [(n, i[0]) for n, i in indices.items() if n not in _REPEATED and len(i) == 1]
-    # Two dummy columns keep itemgetter returning a tuple whatever the count.
-    getter = itemgetter(*(i for _, i in plain), 0, 0)
+
+    def getter(name: str) -> Callable[[Sequence[str]], tuple[str, ...]]:
+        # The pad cell twice keeps itemgetter returning a tuple whatever the count.
+        return itemgetter(*indices.get(name, ()), width, width)
+
     return _Cells(
-        width=len(header),
-        plain=tuple(n for n, _ in plain),
-        get_plain=getter,
+        width=width,
+        get_single=itemgetter(*(indices.get(name, [width])[0] for name in _SINGLE)),
         several=tuple(
-            (n, tuple(i)) for n, i in indices.items() if n not in _REPEATED and len(i) > 1
+            (_SINGLE.index(name), tuple(found))
+            for name, found in indices.items()
+            if name in _SINGLE and len(found) > 1
         ),
-        repeated=tuple((n, itemgetter(*i, 0)) for n, i in indices.items() if n in _REPEATED),
+        get_labels=getter("labels"),
+        get_components=getter("components"),
+        get_sprints=getter("sprint"),
         names={n: header[i[0]].strip() for n, i in indices.items()},
     )
 
@@ -341,49 +354,45 @@ def _issue(
     unread_dates: dict[str, tuple[int, str]],
 ) -> JiraIssue:
     """One issue from its row."""
-    if len(record) < cells.width:  # csv gives short rows when trailing cells are empty
-        record = record + [""] * (cells.width - len(record))
-    single = dict(zip(cells.plain, cells.get_plain(record), strict=False))
-    for name, indices in cells.several:
-        single[name] = next((record[i] for i in indices if record[i].strip()), "")
-    description = single.pop("description", "")
-    single = {name: value.strip() for name, value in single.items() if value}
+    # csv gives short rows when trailing cells are empty; the pad cell reads as "".
+    record.extend(repeat("", cells.width + 1 - len(record)))
+    single = cells.get_single(record)
+    if cells.several:
+        values = list(single)
+        for position, indices in cells.several:
+            values[position] = next((record[i] for i in indices if record[i].strip()), "")
+        single = tuple(values)
+    (key, issue_id, summary, issue_type, status, category, description, points, original,
+     spent, resolved_text, parent, parent_summary, epic) = single  # fmt: skip
     if "\r" in description:
         description = description.replace("\r\n", "\n")
-    many = {name: [c.strip() for c in get(record)[:-1] if c and not c.isspace()]
-            for name, get in cells.repeated}  # fmt: skip
     names = cells.names
-    numbers = [
-        _number(single[name], line, names[name], source) if single.get(name) else None
-        for name in _NUMBERS
-    ]
+    points, original, spent = points.strip(), original.strip(), spent.strip()
     resolved = None
-    resolved_text = single.get("resolved")
+    resolved_text = resolved_text.strip()
     if resolved_text:
         resolved = jira_date(resolved_text)
         if resolved is None:
             unread_dates.setdefault(names["resolved"], (line, resolved_text))
-    get = single.get
-    labels = many.get("labels")
     return JiraIssue(
         line,
-        get("key") or None,
-        get("id") or None,
-        get("summary", ""),
-        get("type", ""),
-        get("status", ""),
-        get("status_category", ""),
-        [label for cell in labels for label in cell.split()] if labels else [],
-        many.get("components", []),
-        many.get("sprint", []),
-        description if description.strip() else "",
-        numbers[0],
-        numbers[1],
-        numbers[2],
+        key.strip() or None,
+        issue_id.strip() or None,
+        summary.strip(),
+        issue_type.strip(),
+        status.strip(),
+        category.strip(),
+        [label for cell in cells.get_labels(record) for label in cell.split()],
+        [c.strip() for c in cells.get_components(record) if c and not c.isspace()],
+        [c.strip() for c in cells.get_sprints(record) if c and not c.isspace()],
+        description if description and not description.isspace() else "",
+        _number(points, line, names["points"], source) if points else None,
+        _number(original, line, names["original"], source) if original else None,
+        _number(spent, line, names["spent"], source) if spent else None,
         resolved,
-        get("parent") or None,
-        get("parent_summary", ""),
-        get("epic") or None,
+        parent.strip() or None,
+        parent_summary.strip(),
+        epic.strip() or None,
     )
 
 
@@ -441,6 +450,10 @@ def jira_date(text: str) -> date | None:
         return None
 
 
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
 def _efforts(issue: JiraIssue, settings: PlanSettings) -> tuple[float | None, float | None]:
     """The estimate and actual effort in the plan's unit.
 
@@ -448,23 +461,18 @@ def _efforts(issue: JiraIssue, settings: PlanSettings) -> tuple[float | None, fl
     original estimate. Each falls back on the other through the plan's hours per point.
     """
     per_point = settings.hours_per_point or 1.0
-    hours = None if issue.original_seconds is None else issue.original_seconds / 3600
-    spent = None if issue.spent_seconds is None else issue.spent_seconds / 3600
+    seconds, spent = issue.original_seconds, issue.spent_seconds
     if settings.effort_unit == "points":
         estimate = issue.story_points
-        if estimate is None and hours is not None:
-            estimate = hours / per_point
-        actual = None if spent is None else spent / per_point
+        if estimate is None and seconds is not None:
+            estimate = seconds / 3600 / per_point
+        actual = None if spent is None else spent / 3600 / per_point
     else:
-        estimate = hours
+        estimate = None if seconds is None else seconds / 3600
         if estimate is None and issue.story_points is not None:
             estimate = issue.story_points * per_point
-        actual = spent
-
-    def rounded(value: float | None) -> float | None:
-        return None if value is None else round(value, 2)
-
-    return rounded(estimate), rounded(actual)
+        actual = None if spent is None else spent / 3600
+    return _rounded(estimate), _rounded(actual)
 
 
 def _checklist_line(issue: JiraIssue, settings: PlanSettings) -> str:
@@ -475,21 +483,38 @@ def _checklist_line(issue: JiraIssue, settings: PlanSettings) -> str:
     return f"- [{mark}] {key}{' '.join(issue.summary.split())}{effort}"
 
 
-@bulk
-def _batch(jira: JiraFile, mapping: CategoryMapping, settings: PlanSettings) -> Batch:
+def _parents(issues: list[JiraIssue]) -> dict[int, JiraIssue]:
+    """The parent (or epic) in the file of each issue that names one, by the issue's line."""
+    wanted = {ref.casefold() for i in issues for ref in (i.parent, i.epic) if ref}
+    if not wanted:
+        return {}
     by_ref: dict[str, JiraIssue] = {}
-    for issue in jira.issues:
+    for issue in issues:
         for ref in (issue.issue_id, issue.key):
             if ref:
-                by_ref.setdefault(ref.casefold(), issue)
-
-    def parent_of(issue: JiraIssue) -> JiraIssue | None:
+                folded = ref.casefold()
+                if folded in wanted:
+                    by_ref.setdefault(folded, issue)
+    parents: dict[int, JiraIssue] = {}
+    for issue in issues:
         if issue.parent is None and issue.epic is None:
-            return None
+            continue
         for ref in (issue.parent, issue.epic):
             if ref and ref.casefold() in by_ref:
-                return by_ref[ref.casefold()]
-        return None
+                parents[issue.line] = by_ref[ref.casefold()]
+                break
+    return parents
+
+
+@bulk
+def _batch(jira: JiraFile, mapping: CategoryMapping, settings: PlanSettings) -> Batch:
+    """The items of the file under a mapping: one pass over the issues, each checked.
+
+    A 100,000-row export runs through the loop below, so it works per row only with
+    what varies per row: categories are looked up once per combination of labels,
+    components and type, labels are cleaned once per label.
+    """
+    parents = _parents(jira.issues)
 
     def skip(issue: JiraIssue, why: str) -> None:
         what = issue.key or repr(issue.summary[:40])
@@ -502,7 +527,7 @@ def _batch(jira: JiraFile, mapping: CategoryMapping, settings: PlanSettings) -> 
     for issue in jira.issues:
         if not issue.is_subtask:
             continue
-        parent = parent_of(issue)
+        parent = parents.get(issue.line)
         if parent is not None and not parent.is_subtask:
             subtasks.setdefault(parent.line, []).append(issue)
         else:
@@ -515,15 +540,19 @@ def _batch(jira: JiraFile, mapping: CategoryMapping, settings: PlanSettings) -> 
 
     rows: list[ImportRow] = []
     sprints: dict[str, SprintRef] = {}
+    targets: dict[tuple[tuple[str, ...], tuple[str, ...], str], str] = {}
     truncated = 0
     for issue in jira.issues:
-        parent = parent_of(issue)
+        parent = parents.get(issue.line) if parents else None
         if parent is not None and issue.is_subtask and not parent.is_subtask:
             skip(issue, f"sub-task, folded into {parent.key or 'its parent'}")
             continue
-        values = issue.values()
-        target = mapping.target_of(values)
+        combination = (tuple(issue.labels), tuple(issue.components), issue.issue_type)
+        target = targets.get(combination)
+        if target is None:
+            target = targets[combination] = mapping.target_of(issue.values())
         if target == SKIP:
+            values = issue.values()
             value = next(
                 (
                     f"{kind} {value!r}"
@@ -544,7 +573,7 @@ def _batch(jira: JiraFile, mapping: CategoryMapping, settings: PlanSettings) -> 
             truncated += 1
         estimate, actual = _efforts(issue, settings)
         description = issue.description.rstrip()
-        children = subtasks.get(issue.line)
+        children = subtasks.get(issue.line) if subtasks else None
         if children:
             checklist = "\n".join(_checklist_line(child, settings) for child in children)
             description = f"{description}\n\nSub-tasks:\n{checklist}".lstrip()
@@ -552,33 +581,36 @@ def _batch(jira: JiraFile, mapping: CategoryMapping, settings: PlanSettings) -> 
                 efforts = [_efforts(child, settings)[0] for child in children]
                 known = [e for e in efforts if e is not None]
                 estimate = round(sum(known), 2) if known else None
-        labels = issue.labels
+        labels = tuple(map(as_label, issue.labels))
         epic_name = parent.summary if parent is not None else issue.parent_summary
         if epic_name and not epic_name.isspace():
-            labels = [*labels, epic_name]
+            labels = (*labels, as_label(epic_name))
         status = issue.state
-        fields = ItemFields(
-            title=title,
-            category=target,
-            description=description,
-            estimate=estimate,
-            actual=actual,
-            status=status,
-            labels=tuple(as_label(label) for label in labels),
-            external_key=issue.key,
-            done_on=issue.resolved if status == "done" else None,
-        )
         try:
-            fields = validate_item(fields)
+            fields = validate_item(
+                ItemFields(
+                    title,
+                    target,
+                    description,
+                    estimate,
+                    actual,
+                    status,
+                    labels,
+                    issue.key,
+                    None,
+                    None,
+                    issue.resolved if status == "done" else None,
+                )
+            )
         except ValidationError as error:
             raise ExchangeError(f"{jira.source}, line {issue.line}: {error}") from None
         sprint = issue.sprints[-1] if issue.sprints else None  # the latest it was in
-        sprint = " ".join(sprint.split()) if sprint else None
         if sprint:
+            sprint = " ".join(sprint.split())
             folded = sprint.casefold()
             if folded not in sprints:
                 sprints[folded] = SprintRef(sprint, issue.line)
-        rows.append(ImportRow(issue.line, fields, sprint))
+        rows.append(ImportRow(issue.line, fields, sprint or None))
     if truncated:
         notes.append(
             f"{truncated} summar{'ies' if truncated != 1 else 'y'} longer than {MAX_TITLE}"
