@@ -83,6 +83,39 @@ def test_bulk_insert_keeps_ids_labels_and_places(sample_plan: Plan) -> None:
     assert all(stored[i.id] == i for i in new)
 
 
+@pytest.mark.parametrize(
+    ("place", "names"),
+    [
+        ({"sprint_id": 9_999}, "sprint"),
+        ({"category": "automation", "operation_id": 9_999}, "operation"),
+    ],
+)
+def test_an_import_pointing_nowhere_is_refused_whole(
+    sample_plan: Plan, place: dict[str, int], names: str
+) -> None:
+    # Imports check foreign keys once before committing, not per row: the check must
+    # still refuse the whole write, and leave the checks on for every later write.
+    before = dump(sample_plan.path)
+    good = Item(id=20_000, title="fine", category="feature", labels=("a",), rank=1.0)
+    bad = Item(id=20_001, title="lost", rank=2.0, **{"category": "feature", **place})
+    with pytest.raises(StorageError, match=f"point at a {names} the plan does not have"):
+        sample_plan.apply_import([], [good, bad], [])
+    assert dump(sample_plan.path) == before
+    with pytest.raises(StorageError):
+        sample_plan.insert_items([bad])
+    assert dump(sample_plan.path) == before
+    sample_plan.apply_import([], [good], [])
+    assert sample_plan.item(20_000) == good
+
+
+def test_an_import_inside_a_larger_change_is_checked_row_by_row(sample_plan: Plan) -> None:
+    before = dump(sample_plan.path)
+    lost = Item(id=20_001, title="lost", category="feature", sprint_id=9_999, rank=2.0)
+    with pytest.raises(StorageError), sample_plan.transaction():
+        sample_plan.apply_import([], [lost], [])
+    assert dump(sample_plan.path) == before
+
+
 def test_category_totals_of_a_sprint_and_of_the_whole_plan(sample_plan: Plan) -> None:
     current = next(s for s in sample_plan.sprints() if s.name == "Sprint 25")
     sprint = sample_plan.category_totals(current.id)

@@ -87,6 +87,17 @@ def _stored(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
+def _check_foreign_keys(cursor: sqlite3.Cursor) -> None:
+    """StorageError if an item or label points at a row the plan does not have."""
+    for table in ("item", "item_label"):
+        broken = cursor.execute(f"PRAGMA foreign_key_check({table})").fetchone()
+        if broken is not None:
+            raise StorageError(
+                f"An item would point at a {broken[2].replace('_', ' ')} the plan does not"
+                " have (it was removed meanwhile?); nothing was written."
+            )
+
+
 def connect(path: Path, *, journal_mode: str = "wal") -> SqliteDatabase:
     """A peewee database on `path` with the pragmas every plan connection uses."""
     database = SqliteDatabase(None)
@@ -490,7 +501,9 @@ class Plan:
 
         No peewee model is touched, so this may run on a worker thread with its own
         Plan on the same file. `progress(done, total)` is called between chunks; an
-        exception it raises (a cancel) rolls everything back.
+        exception it raises (a cancel) rolls everything back. Foreign keys are checked
+        once, over the written tables, before the commit instead of per row (a fifth
+        of the write of 100,000 items); a row pointing nowhere rolls it all back.
         """
         total = len(items) + len(updates)
         chunk = 2000
@@ -515,7 +528,7 @@ class Plan:
                 if progress is not None:
                     progress(done, total)
 
-        self._raw_transaction(write)
+        self._raw_transaction(write, bulk=True)
 
     def revert_import(
         self,
@@ -532,10 +545,28 @@ class Plan:
 
         self._raw_transaction(write)
 
-    def _raw_transaction(self, write: Callable[[sqlite3.Cursor], None]) -> None:
-        """Run `write` through the cursor in one transaction (or the caller's)."""
-        with self._atomic():
-            write(self.raw_connection().cursor())
+    def _raw_transaction(
+        self, write: Callable[[sqlite3.Cursor], None], *, bulk: bool = False
+    ) -> None:
+        """Run `write` through the cursor in one transaction (or the caller's).
+
+        `bulk`: SQLite checks foreign keys once over the tables at the end rather than
+        on every row (only possible when this is the outer transaction: the pragma
+        cannot change inside one).
+        """
+        connection = self.raw_connection()
+        bulk = bulk and not connection.in_transaction
+        if bulk:
+            connection.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with self._atomic():
+                cursor = connection.cursor()
+                write(cursor)
+                if bulk:
+                    _check_foreign_keys(cursor)
+        finally:
+            if bulk:
+                connection.execute("PRAGMA foreign_keys = ON")
 
     @staticmethod
     def _insert_raw(cursor: sqlite3.Cursor, table: str, values: Mapping[str, Any]) -> None:
