@@ -151,7 +151,7 @@ def plan_import(
                 placed = False
         new_sprint_id = target.id if target is not None else None
         key = fields.external_key
-        existing = by_key.get(key.casefold()) if key is not None else None
+        existing = by_key.get(key.casefold()) if key is not None and by_key else None
         if existing is None:
             bucket = bucket_of(new_sprint_id, fields.category)
             added.append(Item.placed(next_id, fields, new_sprint_id, append_to(bucket)))

@@ -159,10 +159,10 @@ class JiraIssue:
     parent: str | None = None
     parent_summary: str = ""
     epic: str | None = None
+    is_subtask: bool = field(init=False)  # asked several times per issue: worked out once
 
-    @property
-    def is_subtask(self) -> bool:
-        return fold(self.issue_type) in _SUBTASK_TYPES
+    def __post_init__(self) -> None:
+        self.is_subtask = fold(self.issue_type) in _SUBTASK_TYPES
 
     @property
     def state(self) -> str:
