@@ -67,6 +67,22 @@ def test_story_point_estimate_is_the_newer_name_of_the_same_field() -> None:
     assert _rows(text, POINTS)["K-1"].fields.estimate == 3.0  # type: ignore[attr-defined]
 
 
+def test_a_field_in_two_columns_takes_the_first_that_has_a_value() -> None:
+    # Jira Cloud sites that renamed the story point field export both columns, each
+    # filled for the issues of its time; a file merged by hand can repeat a column.
+    old, new = "Custom field (Story Points)", "Custom field (Story point estimate)"
+    header = ["Summary", "Issue key", old, new, "Description", "Descripción"]
+    rows = [
+        {"Summary": "Old", "Issue key": "K-1", old: "5", new: "", "Description": "  - kept"},
+        {"Summary": "New", "Issue key": "K-2", old: " ", new: "3", "Descripción": "abajo"},
+        {"Summary": "None", "Issue key": "K-3"},
+    ]
+    found = _rows(jira_text(rows, header), POINTS)
+    fields = {key: row.fields for key, row in found.items()}  # type: ignore[attr-defined]
+    assert [fields[k].estimate for k in ("K-1", "K-2", "K-3")] == [5.0, 3.0, None]
+    assert [fields[k].description for k in ("K-1", "K-2", "K-3")] == ["  - kept", "abajo", ""]
+
+
 def test_a_parent_without_an_estimate_sums_its_sub_tasks() -> None:
     rows = [dict(r) for r in ROWS]
     for row in rows:

@@ -243,7 +243,7 @@ def parse_jira(text: str, source: str = "the file") -> JiraFile:
         custom = _CUSTOM.match(folded)
         field_name = _CUSTOM_FIELDS.get(custom.group(1).strip()) if custom else None
         field_name = field_name or _FIELD_OF_HEADER.get(folded)
-        if field_name and (field_name in _REPEATED or all(f != field_name for _, f in columns)):
+        if field_name:
             columns.append((index, field_name))
     present = frozenset(f for _, f in columns)
     if "summary" not in present:
@@ -287,7 +287,7 @@ def _number(text: str, line: int, column: str, source: str) -> float | None:
             value = float(text.replace(",", ".").replace(" ", "").replace("\u00a0", ""))
         except ValueError:
             value = float("nan")
-    if not (0 <= value <= MAX_EFFORT * 3600):  # also false for nan
+    if not (0 <= value <= _MOST_SECONDS):  # also false for nan
         raise ExchangeError(
             f"{source}, line {line}, column {column}: {text!r} is not a number of 0 or more."
         )
@@ -295,9 +295,40 @@ def _number(text: str, line: int, column: str, source: str) -> float | None:
 
 
 _NUMBERS = ("points", "original", "spent")
+_MOST_SECONDS = MAX_EFFORT * 3600
+
+
+def _numbers(
+    points: str, original: str, spent: str, line: int, names: dict[str, str], source: str
+) -> tuple[float | None, float | None, float | None]:
+    """Story points, original estimate and time spent of a row (None where empty).
+
+    Plain numbers in range, nearly every row's, are read in one step; anything else
+    goes through `_number`, which knows the other forms and words the error.
+    """
+    try:
+        first = float(points) if points else None
+        second = float(original) if original else None
+        third = float(spent) if spent else None
+        if (
+            (first is None or 0 <= first <= _MOST_SECONDS)
+            and (second is None or 0 <= second <= _MOST_SECONDS)
+            and (third is None or 0 <= third <= _MOST_SECONDS)
+        ):
+            return first, second, third
+    except ValueError:
+        pass
+    texts = (points, original, spent)
+    first, second, third = (
+        _number(text, line, names[name], source) if text else None
+        for text, name in zip(texts, _NUMBERS, strict=True)
+    )
+    return first, second, third
+
+
 # The fields read from one cell each, in the order `_issue` unpacks them.
 _SINGLE = (
-    "key", "id", "summary", "type", "status", "status_category", "description",
+    "key", "id", "summary", "type", "status", "status_category",
     "points", "original", "spent", "resolved", "parent", "parent_summary", "epic",
 )  # fmt: skip
 
@@ -314,7 +345,9 @@ class _Cells:
 
     width: int
     get_single: Callable[[Sequence[str]], tuple[str, ...]]  # in _SINGLE's order
-    several: tuple[tuple[int, tuple[int, ...]], ...]  # (position in _SINGLE, columns)
+    description: int  # its cell (the pad cell when there is no such column)
+    # (position in _SINGLE or None for the description, columns)
+    several: tuple[tuple[int | None, tuple[int, ...]], ...]
     get_labels: Callable[[Sequence[str]], tuple[str, ...]]
     get_components: Callable[[Sequence[str]], tuple[str, ...]]
     get_sprints: Callable[[Sequence[str]], tuple[str, ...]]
@@ -334,10 +367,11 @@ def _cells(columns: list[tuple[int, str]], header: list[str]) -> _Cells:
     return _Cells(
         width=width,
         get_single=itemgetter(*(indices.get(name, [width])[0] for name in _SINGLE)),
+        description=indices.get("description", [width])[0],
         several=tuple(
-            (_SINGLE.index(name), tuple(found))
+            (None if name == "description" else _SINGLE.index(name), tuple(found))
             for name, found in indices.items()
-            if name in _SINGLE and len(found) > 1
+            if name not in _REPEATED and len(found) > 1
         ),
         get_labels=getter("labels"),
         get_components=getter("components"),
@@ -357,42 +391,43 @@ def _issue(
     # csv gives short rows when trailing cells are empty; the pad cell reads as "".
     record.extend(repeat("", cells.width + 1 - len(record)))
     single = cells.get_single(record)
+    description = record[cells.description]  # as it is: indentation can mean something
     if cells.several:
         values = list(single)
         for position, indices in cells.several:
-            values[position] = next((record[i] for i in indices if record[i].strip()), "")
+            first = next((record[i] for i in indices if record[i].strip()), "")
+            if position is None:
+                description = first
+            else:
+                values[position] = first
         single = tuple(values)
-    (key, issue_id, summary, issue_type, status, category, description, points, original,
-     spent, resolved_text, parent, parent_summary, epic) = single  # fmt: skip
+    (key, issue_id, summary, issue_type, status, category, points, original, spent,
+     resolved_text, parent, parent_summary, epic) = map(str.strip, single)  # fmt: skip
     if "\r" in description:
         description = description.replace("\r\n", "\n")
     names = cells.names
-    points, original, spent = points.strip(), original.strip(), spent.strip()
     resolved = None
-    resolved_text = resolved_text.strip()
     if resolved_text:
-        resolved = jira_date(resolved_text)
+        resolved = _day_of(resolved_text.split(" ", 1)[0]) or jira_date(resolved_text)
         if resolved is None:
             unread_dates.setdefault(names["resolved"], (line, resolved_text))
     return JiraIssue(
         line,
-        key.strip() or None,
-        issue_id.strip() or None,
-        summary.strip(),
-        issue_type.strip(),
-        status.strip(),
-        category.strip(),
-        [label for cell in cells.get_labels(record) for label in cell.split()],
+        key or None,
+        issue_id or None,
+        summary,
+        issue_type,
+        status,
+        category,
+        " ".join(cells.get_labels(record)).split(),  # a cell may hold several, by spaces
         [c.strip() for c in cells.get_components(record) if c and not c.isspace()],
         [c.strip() for c in cells.get_sprints(record) if c and not c.isspace()],
         description if description and not description.isspace() else "",
-        _number(points, line, names["points"], source) if points else None,
-        _number(original, line, names["original"], source) if original else None,
-        _number(spent, line, names["spent"], source) if spent else None,
+        *_numbers(points, original, spent, line, names, source),
         resolved,
-        parent.strip() or None,
-        parent_summary.strip(),
-        epic.strip() or None,
+        parent or None,
+        parent_summary,
+        epic or None,
     )
 
 
@@ -425,6 +460,12 @@ def _check_keys(jira: JiraFile) -> None:
         seen[folded] = issue.line
 
 
+# A file has a few thousand distinct days and 100,000s of times: the day part alone
+# ("25/Jun/20" of "25/Jun/20 12:44 PM") is read once. Dates the part alone does not
+# read ("25 Jun 2020") are read whole.
+_day_of = lru_cache(maxsize=8192)(lambda text: jira_date(text))
+
+
 def jira_date(text: str) -> date | None:
     """A Jira date ("25/Jun/20 12:44 PM", "25/jun/20 12:44", "2020-06-25 12:44",
     "25.06.2020") in any of the languages above; None when it is not one."""
@@ -450,10 +491,6 @@ def jira_date(text: str) -> date | None:
         return None
 
 
-def _rounded(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)
-
-
 def _efforts(issue: JiraIssue, settings: PlanSettings) -> tuple[float | None, float | None]:
     """The estimate and actual effort in the plan's unit.
 
@@ -472,7 +509,17 @@ def _efforts(issue: JiraIssue, settings: PlanSettings) -> tuple[float | None, fl
         if estimate is None and issue.story_points is not None:
             estimate = issue.story_points * per_point
         actual = None if spent is None else spent / 3600
-    return _rounded(estimate), _rounded(actual)
+    return (
+        None if estimate is None else round(estimate, 2),
+        None if actual is None else round(actual, 2),
+    )
+
+
+@lru_cache(maxsize=4096)  # a file names a few hundred sprints, on 100,000s of rows
+def _sprint_name(text: str) -> tuple[str, str]:
+    """A sprint's name with its spacing cleaned up, and that folded for comparing."""
+    name = " ".join(text.split())
+    return name, name.casefold()
 
 
 def _checklist_line(issue: JiraIssue, settings: PlanSettings) -> str:
@@ -604,10 +651,9 @@ def _batch(jira: JiraFile, mapping: CategoryMapping, settings: PlanSettings) -> 
             )
         except ValidationError as error:
             raise ExchangeError(f"{jira.source}, line {issue.line}: {error}") from None
-        sprint = issue.sprints[-1] if issue.sprints else None  # the latest it was in
-        if sprint:
-            sprint = " ".join(sprint.split())
-            folded = sprint.casefold()
+        sprint = None
+        if issue.sprints:
+            sprint, folded = _sprint_name(issue.sprints[-1])  # the latest it was in
             if folded not in sprints:
                 sprints[folded] = SprintRef(sprint, issue.line)
         rows.append(ImportRow(issue.line, fields, sprint or None))
