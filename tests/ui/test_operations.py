@@ -124,7 +124,7 @@ def test_marking_an_automation_done_lowers_todays_load(window: MainWindow) -> No
 
 
 def test_closing_a_sprint_records_what_it_took_and_reopening_undoes_it(
-    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+    qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     document = window.document
     sprint = window.board.current_sprint()
@@ -171,8 +171,12 @@ def test_closing_a_sprint_records_what_it_took_and_reopening_undoes_it(
     assert not reopened.closed and reopened.record.product_ops_hours is None
     assert quotes == next(i for i in document.items.items() if i.id == quotes.id)  # kept
     document.undo_stack.undo()
+    assert window.board.sprint_info.text().startswith("Closed: history.")
     document.undo_stack.undo()
     assert dump(document.plan.path) == before
+    # The menu follows an undo too (once the event loop runs): the sprint is open again.
+    qtbot.waitUntil(lambda: window.operations_actions.close_sprint.isEnabled())
+    assert not window.operations_actions.reopen_sprint.isEnabled()
 
 
 def test_a_baseline_keeps_the_planned_allocation(window: MainWindow) -> None:

@@ -113,6 +113,11 @@ class MainWindow(QMainWindow):
         )
         self._build_actions()
         self._build_menus()
+        # What the user selects enables the menu at once (a shortcut may follow right
+        # away); what a change does to the undo stack and the document is caught up
+        # with once, when the event loop next runs: a drop sends several of those.
+        self._actions_timer = QTimer(self, singleShot=True, interval=0)
+        self._actions_timer.timeout.connect(self._update_actions)
         self.board.selectionChanged.connect(self._update_actions)
         self.board.gauge.settingsRequested.connect(self.ask_plan_settings)
         self.board.sprintChanged.connect(self._update_actions)
@@ -377,6 +382,9 @@ class MainWindow(QMainWindow):
         assert layout is not None
         layout.addWidget(self.charts_page)
 
+    def _schedule_actions_update(self, *_: object) -> None:
+        self._actions_timer.start()  # not start(int): signals' arguments stay out of it
+
     def _update_actions(self) -> None:
         self.operations_actions.update()
         self.exchange_actions.update()
@@ -488,10 +496,10 @@ class MainWindow(QMainWindow):
         self.undo_group.addStack(document.undo_stack)
         self.undo_group.setActiveStack(document.undo_stack)
         document.errorOccurred.connect(lambda message: self._warn("Change not saved", message))
-        document.undo_stack.indexChanged.connect(self._update_actions)
+        document.undo_stack.indexChanged.connect(self._schedule_actions_update)
         self.board.set_document(document)
         self.operations_page.set_document(document)
-        document.changed.connect(self._update_actions)
+        document.changed.connect(self._schedule_actions_update)
         if self.charts_page is not None:
             self.charts_page.set_document(document)
         if old is not None:
