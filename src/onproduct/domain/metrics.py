@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
+from functools import lru_cache
 
 from onproduct.domain.categories import CATEGORIES, CATEGORY_KEYS
 from onproduct.domain.items import Item
@@ -76,6 +77,7 @@ def band_state(index: float | None, band: tuple[float, float]) -> BandState:
     return BandState.INSIDE
 
 
+@lru_cache(maxsize=4096)  # every drop redraws the same few target figures in words
 def percent(fraction: float | None, places: int = 0) -> str:
     """A fraction as people read it: 0.625 -> "63%" (halves round up), None -> "—"."""
     if fraction is None:

@@ -412,9 +412,11 @@ class GaugePanel(QWidget):
             stage += " (target adjusted)"
         self.stage_label.setText(stage)
         self.state_label.setText(_STATE_WORDS[metrics.state].capitalize())
-        palette = self.palette()
-        palette.setColor(QPalette.ColorRole.WindowText, state_color(metrics.state, self.palette()))
-        self.state_label.setPalette(palette)
+        color = state_color(metrics.state, self.palette())
+        if self.state_label.palette().color(QPalette.ColorRole.WindowText) != color:
+            palette = self.palette()
+            palette.setColor(QPalette.ColorRole.WindowText, color)
+            self.state_label.setPalette(palette)  # a palette change reaches every child
         self.basis_label.setText(f"By {metrics.basis}; target {percent(low)}–{percent(high)}")
         self.other_label.setText(f"By {metrics.other_basis}: {percent(metrics.other_index)}")
         if metrics.unestimated:
