@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from onproduct.domain.items import Item
+from onproduct.domain.items import Item, validate_item
 from onproduct.domain.settings import PlanSettings
 from onproduct.exchange.batch import Batch, ExchangeError
 from onproduct.exchange.csv_export import csv_text, rows_of
@@ -39,7 +39,8 @@ CELLS = st.one_of(
     st.sampled_from(
         ["feature", "tech_debt", "done", "todo", "3", "-1", "1e309", "nan", "2026-02-30",
          "2026-01-05", "=SUM(A1)", "'=x", "+1", "@me", "Sub-task", "Epic", "25/Jun/20 12:44 PM",
-         "a;b", "K-1", "10001", "", " ", '"', "\r\n", "\x00"]
+         "a;b", "K-1", "10001", "", " ", '"', "\r\n", "\x00", "  two  spaces ", "ux UX ux",
+         "9999999", "K-" + "9" * 120, "x" * 520, "Ab\tc", "B; b;B"]
     ),
 )  # fmt: skip
 
@@ -122,9 +123,14 @@ def test_jira_reads_any_text_or_says_why(text: str) -> None:
     if jira is not None:
         for unit in (PlanSettings(), PlanSettings(effort_unit="points")):
             try:
-                jira.batch(jira.guessed_mapping(), unit)  # type: ignore[attr-defined]
+                batch = jira.batch(jira.guessed_mapping(), unit)  # type: ignore[attr-defined]
             except ExchangeError as error:
                 assert str(error)
+                continue
+            # The reader builds its items clean instead of passing each through
+            # validate_item: each must be exactly what validate_item would make of it.
+            for row in batch.rows:
+                assert validate_item(row.fields) == row.fields
 
 
 JSON = st.recursive(

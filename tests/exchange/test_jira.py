@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from onproduct.domain.items import validate_item
 from onproduct.domain.settings import PlanSettings
 from onproduct.exchange.batch import ExchangeError
 from onproduct.exchange.importer import import_batch
@@ -81,6 +82,38 @@ def test_a_field_in_two_columns_takes_the_first_that_has_a_value() -> None:
     fields = {key: row.fields for key, row in found.items()}  # type: ignore[attr-defined]
     assert [fields[k].estimate for k in ("K-1", "K-2", "K-3")] == [5.0, 3.0, None]
     assert [fields[k].description for k in ("K-1", "K-2", "K-3")] == ["  - kept", "abajo", ""]
+
+
+def test_rows_come_out_as_clean_as_validate_item_makes_them() -> None:
+    header = ["Summary", "Issue key", "Labels", "Labels", "Description", "Original Estimate"]
+    rows = [
+        {"Summary": "  Two   spaces ", "Issue key": " K-1 ", "Labels": ["ux UX", "ux;api"],
+         "Description": "Text  \n\n ", "Original Estimate": "7200"},
+    ]  # fmt: skip
+    fields = _rows(jira_text(rows, header))["K-1"].fields  # type: ignore[attr-defined]
+    assert (fields.title, fields.external_key, fields.labels) == (
+        "Two spaces",
+        "K-1",
+        ("ux", "ux api"),
+    )
+    assert fields.description == "Text" and fields.estimate == 2.0
+    assert validate_item(fields) == fields
+
+
+@pytest.mark.parametrize(
+    ("cells", "message"),
+    [
+        ({"Issue key": "K-" + "9" * 120}, "An external key can be at most 100 characters."),
+        ({"Custom field (Story Points)": "2000000"}, "The estimate cannot be more than 1,000,000."),
+    ],
+)
+def test_a_row_breaking_an_item_rule_names_its_line(cells: dict[str, str], message: str) -> None:
+    header = ["Summary", "Issue key", "Custom field (Story Points)"]
+    text = jira_text([{"Summary": "Fine", "Issue key": "K-1"}, {"Summary": "Bad", **cells}], header)
+    jira = parse_jira(text, "export.csv")
+    with pytest.raises(ExchangeError) as raised:
+        jira.batch(jira.guessed_mapping(), POINTS)
+    assert str(raised.value) == f"export.csv, line 3: {message}"
 
 
 def test_a_parent_without_an_estimate_sums_its_sub_tasks() -> None:

@@ -220,6 +220,14 @@ def check_effort(value: float | None, what: str) -> float | None:
     return value
 
 
+def check_key(key: str | None) -> str | None:
+    """An external key without surrounding spaces (None when there is none)."""
+    key = (key or "").strip() or None
+    if key is not None and len(key) > MAX_KEY:
+        raise ValidationError(f"An external key can be at most {MAX_KEY} characters.")
+    return key
+
+
 def validate_item(item: ItemFields) -> ItemFields:
     """The item with its fields cleaned up, or ValidationError saying what is wrong."""
     title = " ".join(item.title.split())
@@ -233,9 +241,7 @@ def validate_item(item: ItemFields) -> ItemFields:
         )
     if item.status not in STATUSES:
         raise ValidationError(f"Unknown status {item.status!r}; use todo, doing or done.")
-    key = (item.external_key or "").strip() or None
-    if key is not None and len(key) > MAX_KEY:
-        raise ValidationError(f"An external key can be at most {MAX_KEY} characters.")
+    key = check_key(item.external_key)
     operation, saves = (
         item.operation_id,
         check_effort(item.saves_hours_per_week, "hours saved per week"),

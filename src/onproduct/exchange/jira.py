@@ -32,12 +32,15 @@ from itertools import chain, repeat
 from operator import itemgetter
 from pathlib import Path
 
+from onproduct.domain.categories import CATEGORY_KEYS
 from onproduct.domain.items import (
     MAX_EFFORT,
     MAX_TITLE,
     ItemFields,
     ValidationError,
-    validate_item,
+    check_effort,
+    check_key,
+    clean_labels,
 )
 from onproduct.domain.settings import PlanSettings
 from onproduct.exchange.batch import Batch, ExchangeError, ImportRow, Skipped, SprintRef, bulk
@@ -587,17 +590,29 @@ def _batch(jira: JiraFile, mapping: CategoryMapping, settings: PlanSettings) -> 
 
     rows: list[ImportRow] = []
     sprints: dict[str, SprintRef] = {}
-    targets: dict[tuple[tuple[str, ...], tuple[str, ...], str], str] = {}
+    # What an issue's labels, components, type and status make of it: its category
+    # (or SKIP), its labels as stored and its state. A file has a few hundred of these.
+    shapes: dict[tuple[object, ...], tuple[str, tuple[str, ...], str]] = {}
     truncated = 0
     for issue in jira.issues:
         parent = parents.get(issue.line) if parents else None
         if parent is not None and issue.is_subtask and not parent.is_subtask:
             skip(issue, f"sub-task, folded into {parent.key or 'its parent'}")
             continue
-        combination = (tuple(issue.labels), tuple(issue.components), issue.issue_type)
-        target = targets.get(combination)
-        if target is None:
-            target = targets[combination] = mapping.target_of(issue.values())
+        shape_key = (
+            tuple(issue.labels),
+            tuple(issue.components),
+            issue.issue_type,
+            issue.status,
+            issue.status_category,
+        )
+        shape = shapes.get(shape_key)
+        if shape is None:
+            found = mapping.target_of(issue.values())
+            if found != SKIP and found not in CATEGORY_KEYS:
+                raise ExchangeError(f"The mapping names no category {found!r}.")
+            shape = shapes[shape_key] = (found, tuple(map(as_label, issue.labels)), issue.state)
+        target, labels, status = shape
         if target == SKIP:
             values = issue.values()
             value = next(
@@ -628,26 +643,25 @@ def _batch(jira: JiraFile, mapping: CategoryMapping, settings: PlanSettings) -> 
                 efforts = [_efforts(child, settings)[0] for child in children]
                 known = [e for e in efforts if e is not None]
                 estimate = round(sum(known), 2) if known else None
-        labels = tuple(map(as_label, issue.labels))
         epic_name = parent.summary if parent is not None else issue.parent_summary
         if epic_name and not epic_name.isspace():
             labels = (*labels, as_label(epic_name))
-        status = issue.state
+        # Built clean (the title, description and labels above are what validate_item
+        # would make of them; tests/exchange/test_fuzz.py holds every row to that), so
+        # only what can still be wrong is checked, by validate_item's own rules.
         try:
-            fields = validate_item(
-                ItemFields(
-                    title,
-                    target,
-                    description,
-                    estimate,
-                    actual,
-                    status,
-                    labels,
-                    issue.key,
-                    None,
-                    None,
-                    issue.resolved if status == "done" else None,
-                )
+            fields = ItemFields(
+                title,
+                target,
+                description,
+                check_effort(estimate, "estimate"),
+                check_effort(actual, "actual effort"),
+                status,
+                clean_labels(labels),
+                check_key(issue.key),
+                None,
+                None,
+                issue.resolved if status == "done" else None,
             )
         except ValidationError as error:
             raise ExchangeError(f"{jira.source}, line {issue.line}: {error}") from None
