@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from onproduct.exchange.mapping import SKIP
 from onproduct.ui.import_dialog import MappingDialog
+from onproduct.ui.worker import Worker
 
 from ..exchange.jira_files import jira_text
 from ..helpers import dump
@@ -125,6 +128,29 @@ def test_cancelling_the_write_leaves_the_plan_untouched(
     assert dump(window.document.plan.path) == before
     assert len(window.document.items.items()) == count
     assert window.document.undo_stack.count() == 0
+
+
+def test_a_worker_is_held_until_its_thread_has_ended(
+    qtbot, window, jira_file: Path, summaries, monkeypatch
+) -> None:
+    # The result reaches the window while the worker's thread is still winding down.
+    # Let go of then, the thread object could be collected while running: now and
+    # then the app hung, or crashed on quitting.
+    started: list[Worker] = []
+    original = Worker.run
+
+    def lingering(worker: Worker) -> None:
+        started.append(worker)
+        original(worker)
+        time.sleep(0.3)  # the tail of run(), made long enough to see
+
+    monkeypatch.setattr(Worker, "run", lingering)
+    window.exchange_actions.choose_mapping = lambda dialog: True
+    run_import(qtbot, window, jira_file)
+    assert started and all(w in window.exchange_actions._workers for w in started if w.isRunning())
+    gc.collect()
+    qtbot.waitUntil(lambda: not window.exchange_actions._workers, timeout=5000)
+    assert all(w.isFinished() for w in started)
 
 
 def test_a_broken_file_says_where_and_imports_nothing(

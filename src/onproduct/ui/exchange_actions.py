@@ -225,7 +225,6 @@ class ExchangeActions(QObject):
             progress.setValue(done)
 
         def ended() -> None:
-            self._workers.discard(worker)
             progress.canceled.disconnect(worker.cancel)  # closing the dialog emits canceled
             progress.close()
             if self.progress is progress:
@@ -249,9 +248,17 @@ class ExchangeActions(QObject):
                     "Import not done", f"Something went wrong: {error!r}. Nothing was imported."
                 )
 
+        def released() -> None:
+            # Only now that run() has returned is the thread object let go: dropped
+            # earlier (on `succeeded`), the collector could destroy a running QThread,
+            # which hung or crashed the app (seen as a test that hung, and a crash at exit).
+            worker.wait()
+            self._workers.discard(worker)
+
         worker.progressed.connect(moved)
         worker.succeeded.connect(succeeded)
         worker.failed.connect(failed)
+        worker.finished.connect(released)
         progress.canceled.connect(worker.cancel)
         worker.start()
 
