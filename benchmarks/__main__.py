@@ -33,7 +33,7 @@ def run_all(quick: bool, folder: Path, progress: bool = True) -> list[Result]:
         ("drops and filter", lambda: drop_gauge.measure(sizes, 20 if quick else 300, folder)),
         (
             "Jira import",
-            lambda: import_jira.measure(1000 if quick else 100_000, 1 if quick else 3, folder),
+            lambda: import_jira.measure(1000 if quick else 100_000, 1 if quick else 5, folder),
         ),
         ("PDF export", lambda: export_pdf.measure(1000, 1 if quick else 5, folder)),
         ("charts", lambda: charts.measure(20 if quick else 260, 1 if quick else 5, folder)),
