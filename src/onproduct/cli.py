@@ -21,7 +21,7 @@ from onproduct.domain.operations import plan_burden
 from onproduct.domain.settings import PlanSettings, stage_name
 from onproduct.exchange.batch import Batch, ExchangeError, bulk
 from onproduct.exchange.csv_export import in_plan_order, rows_of, write_csv
-from onproduct.exchange.importer import plan_import_into, sprints_to_create, write_import
+from onproduct.exchange.importer import import_batch, sprints_to_create
 from onproduct.exchange.sources import FORMATS, read_source
 from onproduct.storage.errors import StorageError
 from onproduct.storage.planfile import create_plan, open_plan, open_snapshot
@@ -109,9 +109,7 @@ def import_file(plan_path: Path, file: Path, fmt: str = "auto") -> str:
         create_plan(plan_path)
     plan = open_plan(plan_path)
     try:
-        changes = plan_import_into(plan, batch)
-        del batch  # likewise: the checked rows are now in `changes`
-        write_import(plan, changes)
+        changes = import_batch(plan, batch)
     finally:
         plan.close()
     lines = [f"Imported {file.name} into {plan_path.name}: {changes.summary()}."]

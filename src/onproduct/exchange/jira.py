@@ -463,12 +463,6 @@ def _check_keys(jira: JiraFile) -> None:
         seen[folded] = issue.line
 
 
-# A file has a few thousand distinct days and 100,000s of times: the day part alone
-# ("25/Jun/20" of "25/Jun/20 12:44 PM") is read once. Dates the part alone does not
-# read ("25 Jun 2020") are read whole.
-_day_of = lru_cache(maxsize=8192)(lambda text: jira_date(text))
-
-
 def jira_date(text: str) -> date | None:
     """A Jira date ("25/Jun/20 12:44 PM", "25/jun/20 12:44", "2020-06-25 12:44",
     "25.06.2020") in any of the languages above; None when it is not one."""
@@ -492,6 +486,12 @@ def jira_date(text: str) -> date | None:
         return date(year + 2000 if year < 100 else year, month, int(day))
     except ValueError:
         return None
+
+
+# A file has a few thousand distinct days and 100,000s of times: the day part alone
+# ("25/Jun/20" of "25/Jun/20 12:44 PM") is read once. Dates the part alone does not
+# read ("25 Jun 2020") are read whole.
+_day_of = lru_cache(maxsize=8192)(jira_date)
 
 
 def _efforts(issue: JiraIssue, settings: PlanSettings) -> tuple[float | None, float | None]:
@@ -561,8 +561,8 @@ def _batch(jira: JiraFile, mapping: CategoryMapping, settings: PlanSettings) -> 
     """The items of the file under a mapping: one pass over the issues, each checked.
 
     A 100,000-row export runs through the loop below, so it works per row only with
-    what varies per row: categories are looked up once per combination of labels,
-    components and type, labels are cleaned once per label.
+    what varies per row: category, stored labels and state are worked out once per
+    shape (labels, components, type and status), sprint names once per name.
     """
     parents = _parents(jira.issues)
 
@@ -595,7 +595,7 @@ def _batch(jira: JiraFile, mapping: CategoryMapping, settings: PlanSettings) -> 
     shapes: dict[tuple[object, ...], tuple[str, tuple[str, ...], str]] = {}
     truncated = 0
     for issue in jira.issues:
-        parent = parents.get(issue.line) if parents else None
+        parent = parents.get(issue.line)
         if parent is not None and issue.is_subtask and not parent.is_subtask:
             skip(issue, f"sub-task, folded into {parent.key or 'its parent'}")
             continue
@@ -635,7 +635,7 @@ def _batch(jira: JiraFile, mapping: CategoryMapping, settings: PlanSettings) -> 
             truncated += 1
         estimate, actual = _efforts(issue, settings)
         description = issue.description.rstrip()
-        children = subtasks.get(issue.line) if subtasks else None
+        children = subtasks.get(issue.line)
         if children:
             checklist = "\n".join(_checklist_line(child, settings) for child in children)
             description = f"{description}\n\nSub-tasks:\n{checklist}".lstrip()
