@@ -94,6 +94,8 @@ def _child(kind: str, plan: str, scratch: str) -> None:
     if not window.open_plan(Path(plan)):
         raise SystemExit("could not open the plan")
     app.processEvents()
+    assert window.document is not None
+    window.document.finish_loading()  # a big plan's rest, read after its first paint
     window.repaint()
     if "pyqtgraph" in sys.modules:
         raise SystemExit("pyqtgraph was imported before the charts were shown")

@@ -44,6 +44,8 @@ def _measure(plan: Path, drops: int, scratch: Path) -> list[list[float]]:
     if not window.open_plan(plan):
         raise SystemExit("could not open the plan")
     app.processEvents()
+    assert window.document is not None
+    window.document.finish_loading()  # a big plan's rest, read after its first paint
     board, document = window.board, window.document
     assert document is not None
     backlog = board.backlog_view.lane_model()

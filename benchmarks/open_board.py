@@ -35,7 +35,7 @@ def _peak_rss_mb() -> float:
 
 
 def _bare_window() -> None:
-    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtCore import QCoreApplication, QEvent, QObject
     from PySide6.QtWidgets import QApplication, QMainWindow
 
     app = QApplication([])
@@ -45,7 +45,9 @@ def _bare_window() -> None:
     class FirstPaint(QObject):
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
             if event.type() == QEvent.Type.Paint:
-                print(f"painted rss={_peak_rss_mb():.1f}", flush=True)
+                watched.removeEventFilter(self)
+                QCoreApplication.sendEvent(watched, event)  # painted, as the board is
+                print(f"painted={time.monotonic():.6f} rss={_peak_rss_mb():.1f}", flush=True)
                 os._exit(0)
             return False
 
@@ -56,7 +58,7 @@ def _bare_window() -> None:
 
 
 def _board(plan: str, scratch: str) -> None:
-    from PySide6.QtCore import QEvent, QObject, QSettings
+    from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QTimer
 
     from onproduct.app import create_application
     from onproduct.ui.main_window import MainWindow
@@ -67,23 +69,32 @@ def _board(plan: str, scratch: str) -> None:
     window = MainWindow(settings, Path(scratch) / "data")
     window.resize(1400, 860)
     viewport = window.board.backlog_view.viewport()
+    painted: list[float] = []
+
+    def report() -> None:
+        document = window.document
+        if document is None or not document.items.complete:
+            QTimer.singleShot(0, report)  # a big plan: its rest is still being read
+            return
+        # Start-up must not pay for pyqtgraph; the charts import it when shown.
+        charts = "pyqtgraph" in sys.modules
+        print(
+            f"painted={painted[0]:.6f} whole={time.monotonic():.6f} pyqtgraph={charts}"
+            f" rss={_peak_rss_mb():.1f}",
+            flush=True,
+        )
+        os._exit(0)
 
     class FirstPaint(QObject):
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
             model = window.board.backlog_view.model()
             if event.type() == QEvent.Type.Paint and model is not None and model.rowCount():
-                # Let this paint finish, then report: the cards are on screen.
-                from PySide6.QtCore import QTimer
-
-                # Start-up must not pay for pyqtgraph; the charts import it when shown.
-                charts = "pyqtgraph" in sys.modules
-                QTimer.singleShot(
-                    0,
-                    lambda: (
-                        print(f"painted pyqtgraph={charts} rss={_peak_rss_mb():.1f}", flush=True),
-                        os._exit(0),
-                    ),
-                )
+                # Paint the cards here and now, to take the time once they are drawn.
+                watched.removeEventFilter(self)
+                QCoreApplication.sendEvent(watched, event)
+                painted.append(time.monotonic())
+                QTimer.singleShot(0, report)
+                return True
             return False
 
     spy = FirstPaint()
@@ -95,14 +106,15 @@ def _board(plan: str, scratch: str) -> None:
     app.exec()
 
 
-def _time_child(args: list[str]) -> tuple[float, float]:
-    """Seconds from starting the child to its first paint, and its peak memory (MB)."""
+def _time_child(args: list[str]) -> tuple[float, float, float]:
+    """Seconds from starting the child to its first paint and to its whole plan read,
+    and its peak memory (MB). Both processes read the same system-wide monotonic clock."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
     # Installed apps run from compiled bytecode; measure that, not recompiling the
     # sources each run (some environments set this variable). The warm-up run of each
     # kind writes the caches.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    start = time.perf_counter()
+    start = time.monotonic()
     child = subprocess.Popen(
         [sys.executable, "-m", "benchmarks.open_board", *args],
         stdout=subprocess.PIPE,
@@ -113,13 +125,15 @@ def _time_child(args: list[str]) -> tuple[float, float]:
     )
     assert child.stdout is not None
     line = child.stdout.readline().strip()
-    elapsed = time.perf_counter() - start
     child.wait(timeout=60)
-    if not line.startswith("painted"):
+    if not line.startswith("painted="):
         raise RuntimeError(f"child did not paint: {line!r}")
     if "pyqtgraph=True" in line:
         raise RuntimeError("pyqtgraph was imported before the board was first painted")
-    return elapsed, float(line.rsplit("rss=", 1)[1])
+    fields = dict(part.split("=", 1) for part in line.split())
+    painted = float(fields["painted"]) - start
+    whole = float(fields.get("whole", fields["painted"])) - start
+    return painted, whole, float(fields["rss"])
 
 
 TARGETS = {10_000: 1.5, 100_000: 2.0}  # launch ratio to the floor, from issue 7
@@ -132,8 +146,8 @@ def measure(sizes: list[int], runs: int, folder: Path) -> list[Result]:
 
     _time_child(["--child", "bare"])  # warm the disk cache and bytecode
     floor_runs = [_time_child(["--child", "bare"]) for _ in range(runs)]
-    floor = [t * 1000 for t, _ in floor_runs]
-    floor_memory = statistics.median(m for _, m in floor_runs)
+    floor = statistics.median(t * 1000 for t, _, _ in floor_runs)
+    floor_memory = statistics.median(m for _, _, m in floor_runs)
     results = []
     for size in sizes:
         plan = folder / f"open-{size}.onproduct"
@@ -143,22 +157,29 @@ def measure(sizes: list[int], runs: int, folder: Path) -> list[Result]:
         run = ["--child", "board", str(plan), str(settings_dir)]
         _time_child(run)
         board_runs = [_time_child(run) for _ in range(runs)]
-        times = [t * 1000 for t, _ in board_runs]
-        median, worst = summary(times)
+        median, worst = summary([t * 1000 for t, _, _ in board_runs])
         target = TARGETS.get(size)
         results.append(
             Result(
                 "launch to first painted board", size, "ms", median, worst,
-                "bare PySide6 window", statistics.median(floor),
-                f"<= {target}x" if target else "(none)",
-                target is None or median <= target * statistics.median(floor), runs=runs,
+                "bare PySide6 window", floor, f"<= {target}x" if target else "(none)",
+                target is None or median <= target * floor, runs=runs,
             )
         )  # fmt: skip
-        memory = [m for _, m in board_runs]
+        # A big plan paints its first screen, then reads the rest: until then the first
+        # input waits for it. No target of its own; shown so that it is not hidden.
+        median, worst = summary([t * 1000 for _, t, _ in board_runs])
+        results.append(
+            Result(
+                "launch to whole plan read", size, "ms", median, worst,
+                "bare PySide6 window", floor, "(none)", True, runs=runs,
+            )
+        )  # fmt: skip
+        memory = [m for _, _, m in board_runs]
         extra = statistics.median(memory) - floor_memory
         results.append(
             Result(
-                "peak memory at first paint", size, "MB", statistics.median(memory),
+                "peak memory, whole plan read", size, "MB", statistics.median(memory),
                 max(memory), "bare PySide6 window", floor_memory,
                 f"<= +{MEMORY_TARGET_MB:.0f} MB" if size == 100_000 else "(none)",
                 size != 100_000 or extra <= MEMORY_TARGET_MB, runs=runs,

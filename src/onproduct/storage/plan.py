@@ -219,13 +219,38 @@ class Plan:
         This is what opening a plan waits for, so it reads plain rows (no peewee
         objects, no ORDER BY: the board sorts its lists itself).
         """
+        return self._read_items("", ())
+
+    def item_count(self) -> int:
+        try:
+            return int(self._db.execute_sql("SELECT COUNT(*) FROM item").fetchone()[0])
+        except DATABASE_ERRORS as error:
+            raise StorageError(f"The plan's items could not be read: {error}.") from error
+
+    def first_screen(self, sprint_id: int | None, backlog_rows: int) -> list[Item]:
+        """What the board shows first: every item of one sprint and the top of the backlog.
+
+        Enough to paint a big plan's board before the rest is read (`items`).
+        """
+        return self._read_items(
+            " WHERE id IN (SELECT id FROM item WHERE sprint_id = ?"
+            " UNION ALL SELECT id FROM (SELECT id FROM item WHERE sprint_id IS NULL"
+            " ORDER BY rank, id LIMIT ?))",
+            (sprint_id, backlog_rows),
+        )
+
+    def _read_items(self, where: str, params: Sequence[object]) -> list[Item]:
         try:
             labels: dict[int, list[str]] = {}
+            label_where = f" WHERE item_id IN (SELECT id FROM item{where})" if where else ""
             for item_id, label in self._db.execute_sql(
-                "SELECT item_id, label FROM item_label ORDER BY item_id, position"
+                f"SELECT item_id, label FROM item_label{label_where} ORDER BY item_id, position",
+                params,
             ):
                 labels.setdefault(item_id, []).append(label)
-            rows = self._db.execute_sql(f"SELECT {', '.join(_ITEM_COLUMNS)} FROM item").fetchall()
+            rows = self._db.execute_sql(
+                f"SELECT {', '.join(_ITEM_COLUMNS)} FROM item{where}", params
+            ).fetchall()
         except DATABASE_ERRORS as error:
             raise StorageError(f"The plan's items could not be read: {error}.") from error
         no_labels: tuple[str, ...] = ()

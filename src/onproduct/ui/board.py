@@ -255,6 +255,11 @@ class BoardWidget(QWidget):
                 header.set_totals("")
                 view.set_hidden(0)
                 continue
+            if not document.items.complete and bucket.is_backlog:
+                # Only its top is read yet (a big plan, just opened): no count to show.
+                header.set_totals("reading the plan…")
+                view.set_hidden(0)
+                continue
             totals = document.items.totals(bucket)
             header.set_totals(totals_text(totals, model.rowCount(), self.unit))
             view.set_hidden(totals.count - model.rowCount())

@@ -228,6 +228,7 @@ class ChartsPage(QWidget):
     def refresh(self) -> None:
         """Draw every chart from the document now."""
         document = self._document
+        document.finish_loading()  # every sprint's totals
         palette = self.palette()
         for chart in self.charts():
             chart.clear()

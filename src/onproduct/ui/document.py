@@ -8,12 +8,13 @@ the change in the plan file and then update the models the board shows.
 from __future__ import annotations
 
 import bisect
+import functools
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import fields as dataclass_fields
 from dataclasses import replace
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
@@ -66,6 +67,24 @@ from onproduct.ui.sprint_model import SprintListModel
 
 _OPERATION_FIELDS = tuple(f.name for f in dataclass_fields(OperationFields))
 
+# A plan with more items than this opens in two steps (see PlanDocument.finish_loading).
+FIRST_SCREEN_ABOVE = 5_000
+# Backlog rows read for the first screen: more than the tallest screen shows.
+FIRST_SCREEN_BACKLOG = 300
+
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+def _every_item(method: _Method) -> _Method:
+    """A change or a reading that needs the whole plan first reads the rest of a big one."""
+
+    @functools.wraps(method)
+    def wrapper(self: PlanDocument, *args: Any, **kwargs: Any) -> Any:
+        self.finish_loading()
+        return method(self, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
 
 def _quoted_or_count(items: Sequence[Item]) -> str:
     return f"“{items[0].title}”" if len(items) == 1 else f"{len(items)} items"
@@ -84,14 +103,24 @@ class PlanDocument(QObject):
     # Anything in the plan changed (every command, done or undone); the charts listen.
     changed = Signal()
 
-    def __init__(self, plan: Plan, parent: QObject | None = None) -> None:
+    def __init__(
+        self, plan: Plan, parent: QObject | None = None, *, first_screen: bool = False
+    ) -> None:
+        """Read the plan. With `first_screen`, a big plan's items are read in two steps:
+        the sprint the board shows first and the top of the backlog now, the rest when
+        `finish_loading` is called (after the board has been painted)."""
         super().__init__(parent)
         self._plan = plan
         # Tags drags so a drop only ever takes ids of this document.
         self.token = uuid.uuid4().hex
         self.settings = PlanSettings.from_stored(plan.settings())
-        self.items = PlanItemModel(plan.items(), self)
         self.sprints = SprintListModel(plan.sprints(), self)
+        if first_screen and plan.item_count() > FIRST_SCREEN_ABOVE:
+            shown = self.sprints.current(date.today())
+            items = plan.first_screen(shown.id if shown else None, FIRST_SCREEN_BACKLOG)
+            self.items = PlanItemModel(items, self, every_item=lambda: self._plan.items())
+        else:
+            self.items = PlanItemModel(plan.items(), self)
         self.items.unit = self.sprints.unit = self.settings.unit
         self.operations = OperationListModel(plan.operations(), self)
         self.operations.load_now = self.load_now
@@ -109,11 +138,19 @@ class PlanDocument(QObject):
 
     def retarget(self, plan: Plan) -> None:
         """Continue on a copy of the same plan (Save As): models and history stay valid."""
+        self.finish_loading()
         self._plan.close()
         self._plan = plan
 
     def close(self) -> None:
         self._plan.close()
+
+    def finish_loading(self) -> None:
+        """Read every item, if only the first screen was read; the lists follow.
+
+        Raises StorageError if the file cannot be read (the first screen stays).
+        """
+        self.items.load_all()
 
     def report_error(self, message: str) -> None:
         self.errorOccurred.emit(message)
@@ -143,6 +180,7 @@ class PlanDocument(QObject):
         self._burden_cache = (self.revision, extra, result)
         return result
 
+    @_every_item
     def automated_by(self, operation: Operation) -> list[str]:
         """The automation items that remove an operation: "title (done)", "title (planned)"."""
         cached = self._links_cache
@@ -174,6 +212,7 @@ class PlanDocument(QObject):
 
     # ------------------------------------------------- changes the UI asks for
 
+    @_every_item
     def add_item(self, fields: ItemFields, bucket: Bucket = BACKLOG) -> int | None:
         """Add an item at the end of a list; returns its id, None if the file refused it."""
         fields = self.check_item(fields, None)
@@ -186,6 +225,7 @@ class PlanDocument(QObject):
         self.undo_stack.push(command)
         return command.item.id if command.item is not None else None
 
+    @_every_item
     def edit_item(self, item_id: int, fields: ItemFields) -> bool:
         fields = self.check_item(fields, item_id)
         item = self.items.item(item_id)
@@ -203,6 +243,7 @@ class PlanDocument(QObject):
         self.undo_stack.push(ChangeItemsCommand(self, f"Edit “{fields.title}”", [change]))
         return True
 
+    @_every_item
     def check_item(self, fields: ItemFields, item_id: int | None) -> ItemFields:
         """The fields cleaned up, or ValidationError (also for a key another item has)."""
         fields = validate_item(fields)
@@ -215,6 +256,7 @@ class PlanDocument(QObject):
                 )
         return fields
 
+    @_every_item
     def delete_items(self, item_ids: Iterable[int]) -> bool:
         items = [self.items.item(i) for i in dict.fromkeys(item_ids) if i in self.items]
         if not items:
@@ -223,6 +265,7 @@ class PlanDocument(QObject):
         self.undo_stack.push(DeleteItemsCommand(self, text, items))
         return True
 
+    @_every_item
     def move_items(
         self, item_ids: Sequence[int], bucket: Bucket, before: int | None = None
     ) -> bool:
@@ -244,6 +287,7 @@ class PlanDocument(QObject):
         self.undo_stack.push(ChangeItemsCommand(self, text, changes))
         return True
 
+    @_every_item
     def plan_into_sprint(self, item_ids: Sequence[int], sprint_id: int) -> bool:
         """Move items into a sprint, each into the lane of its own category."""
         moving = [i for i in dict.fromkeys(item_ids) if i in self.items]
@@ -308,12 +352,14 @@ class PlanDocument(QObject):
         order += [i for i in ids[position:] if i not in moving_set]
         return renumbered(order)
 
+    @_every_item
     def add_sprint(self, fields: SprintFields) -> int | None:
         fields = self.check_sprint(fields, None)
         command = AddSprintCommand(self, fields)
         self.undo_stack.push(command)
         return command.sprint.id if command.sprint is not None else None
 
+    @_every_item
     def edit_sprint(self, sprint_id: int, fields: SprintFields) -> bool:
         fields = self.check_sprint(fields, sprint_id)
         before = self.sprints.sprint(sprint_id)
@@ -329,6 +375,7 @@ class PlanDocument(QObject):
             raise ValidationError(f"There is already a sprint called “{fields.name}”.")
         return fields
 
+    @_every_item
     def delete_sprint(self, sprint_id: int) -> bool:
         """Delete a sprint; its items go to the end of the backlog, in board order."""
         sprint = self.sprints.sprint(sprint_id)
@@ -341,6 +388,7 @@ class PlanDocument(QObject):
         self.undo_stack.push(DeleteSprintCommand(self, sprint, changes))
         return True
 
+    @_every_item
     def change_settings(self, settings: PlanSettings) -> bool:
         settings = validate_settings(settings)
         if settings == self.settings:
@@ -349,6 +397,7 @@ class PlanDocument(QObject):
         self.undo_stack.push(ChangeSettingsCommand(self, before, settings.stored()))
         return True
 
+    @_every_item
     def put_automation_first(self) -> bool:
         """Order the backlog as suggested: automation first, quickest payback first."""
         ids = self.items.bucket_ids(BACKLOG)
@@ -375,11 +424,13 @@ class PlanDocument(QObject):
             raise ValidationError(f"There is already an operation called “{fields.name}”.")
         return fields
 
+    @_every_item
     def add_operation(self, fields: OperationFields) -> int | None:
         command = AddOperationCommand(self, self.check_operation(fields, None))
         self.undo_stack.push(command)
         return command.operation.id if command.operation is not None else None
 
+    @_every_item
     def edit_operation(self, operation_id: int, fields: OperationFields) -> bool:
         fields = self.check_operation(fields, operation_id)
         before = self.operations.operation(operation_id)
@@ -389,12 +440,14 @@ class PlanDocument(QObject):
         self.undo_stack.push(EditOperationCommand(self, before, after))
         return True
 
+    @_every_item
     def delete_operation(self, operation_id: int) -> bool:
         operation = self.operations.operation(operation_id)
         linked = [i.id for i in self.items.items() if i.operation_id == operation_id]
         self.undo_stack.push(DeleteOperationCommand(self, operation, linked))
         return True
 
+    @_every_item
     def close_sprint(
         self,
         sprint_id: int,
@@ -416,6 +469,7 @@ class PlanDocument(QObject):
         self.undo_stack.push(SprintStateCommand(self, text, before, after, changes))
         return True
 
+    @_every_item
     def reopen_sprint(self, sprint_id: int) -> bool:
         """Make a closed sprint a plan again; what closing recorded is set aside."""
         before = self.sprints.sprint(sprint_id)
@@ -427,6 +481,7 @@ class PlanDocument(QObject):
         )
         return True
 
+    @_every_item
     def baseline_sprint(self, sprint_id: int, today: date) -> bool:
         """Keep the sprint's planned allocation, to compare with what happens."""
         before = self.sprints.sprint(sprint_id)
@@ -535,6 +590,7 @@ class PlanDocument(QObject):
 
     # ------------------------------------------------------------------ imports
 
+    @_every_item
     def show_import(self, changes: ImportChanges) -> None:
         """Bring an import that is already in the file onto the board."""
         for sprint in changes.sprints:

@@ -8,7 +8,7 @@ so neither a lane switch nor the totals ever rescan 100,000 items.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import IntEnum
 from operator import attrgetter
@@ -116,8 +116,17 @@ class PlanItemModel(QAbstractListModel):
     # set[Bucket] whose totals changed.
     totalsChanged = Signal(object)
 
-    def __init__(self, items: Iterable[Item] = (), parent: Any = None) -> None:
+    def __init__(
+        self,
+        items: Iterable[Item] = (),
+        parent: Any = None,
+        *,
+        every_item: Callable[[], Iterable[Item]] | None = None,
+    ) -> None:
+        """`items`: every item, or only the first screen of a big plan; then `every_item`
+        reads them all when `load_all` is called (or something needs them all)."""
         super().__init__(parent)
+        self._every_item = every_item
         self._items: list[Item] = []
         self._row: dict[int, int] = {}
         self._place: dict[int, Bucket] = {}
@@ -153,6 +162,25 @@ class PlanItemModel(QAbstractListModel):
             else:
                 running.effort += item.estimate
         self._place, self._buckets, self._totals = place, buckets, totals
+
+    @property
+    def complete(self) -> bool:
+        """False while only the first screen of a big plan is loaded."""
+        return self._every_item is None
+
+    def load_all(self) -> None:
+        """Read every item, if only the first screen was read; the lists follow.
+
+        Raises StorageError if the plan cannot be read (the first screen stays).
+        """
+        if self._every_item is None:
+            return
+        items = self._every_item()
+        self.beginResetModel()
+        self._every_item = None
+        self._load(items)
+        self.endResetModel()
+        self.totalsChanged.emit(set(self._buckets))
 
     def _totals_for(self, bucket: Bucket) -> _RunningTotals:
         totals = self._totals.get(bucket)
@@ -207,6 +235,7 @@ class PlanItemModel(QAbstractListModel):
         return self._items[self._row[item_id]]
 
     def items(self) -> list[Item]:
+        self.load_all()
         return list(self._items)
 
     def row_of(self, item_id: int) -> int:
@@ -247,6 +276,7 @@ class PlanItemModel(QAbstractListModel):
 
     def labels(self) -> list[str]:
         """Every label in use, sorted case-insensitively, for completion."""
+        self.load_all()
         found: dict[str, str] = {}
         for item in self._items:
             for label in item.labels:
@@ -254,6 +284,7 @@ class PlanItemModel(QAbstractListModel):
         return sorted(found.values(), key=str.casefold)
 
     def owner_of_key(self, external_key: str) -> int | None:
+        self.load_all()
         folded = external_key.casefold()
         for item in self._items:
             if item.external_key is not None and item.external_key.casefold() == folded:

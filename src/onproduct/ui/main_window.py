@@ -39,6 +39,7 @@ from onproduct.ui.document import PlanDocument
 from onproduct.ui.exchange_actions import ExchangeActions
 from onproduct.ui.icons import icon
 from onproduct.ui.lanes import LaneView
+from onproduct.ui.loading import RestLoader
 from onproduct.ui.operations_actions import OperationsActions
 from onproduct.ui.operations_page import OperationsPage
 from onproduct.ui.plan_lock import OPEN_ELSEWHERE, PlanLock
@@ -74,6 +75,7 @@ class MainWindow(QMainWindow):
         self._settings = settings
         self._data_dir = data_dir
         self._document: PlanDocument | None = None
+        self._rest_loader: RestLoader | None = None
         self.undo_group = QUndoGroup(self)
         self.board = BoardWidget(self)
         self.operations_page = OperationsPage(self)
@@ -434,13 +436,21 @@ class MainWindow(QMainWindow):
                 self._settings.remove_recent(path)
             return False
         try:
-            document = PlanDocument(plan, self)
+            # A big plan: what the board shows first now, the rest once it is on screen.
+            document = PlanDocument(plan, self, first_screen=True)
         except StorageError as error:
             plan.close()
             lock.release()
             self._warn("Cannot open plan", str(error))
             return False
         self._show_document(document)
+        if not document.items.complete:
+            self._rest_loader = RestLoader(
+                document,
+                self.board.backlog_view.viewport(),
+                lambda message: self._warn("Cannot read the whole plan", message),
+                self,
+            )
         self._set_lock(lock)
         self._remember(path)
         if plan.read_only is not None:
@@ -491,6 +501,9 @@ class MainWindow(QMainWindow):
         return changed
 
     def _show_document(self, document: PlanDocument) -> None:
+        if self._rest_loader is not None:
+            self._rest_loader.cancel()
+            self._rest_loader = None
         old = self._document
         self._document = document
         self.undo_group.addStack(document.undo_stack)
