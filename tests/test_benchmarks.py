@@ -29,6 +29,7 @@ def test_the_quick_benchmark_suite_runs_and_reports_every_figure(tmp_path: Path)
     assert set(figures) == {
         "launch to first painted board",
         "launch to whole plan read",
+        "launch",
         "peak memory",
         "drop → gauge updated",
         "drop → gauge repainted",
