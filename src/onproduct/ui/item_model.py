@@ -3,6 +3,9 @@
 Besides its rows it keeps, for every bucket (the backlog and each lane of each sprint),
 the ids in board order and running totals, updated item by item as changes come in,
 so neither a lane switch nor the totals ever rescan 100,000 items.
+
+A big plan starts with only its first screen (see `load_all`): the readings that need
+every item (`items`, `labels`, `owner_of_key`) read the rest first.
 """
 
 from __future__ import annotations
