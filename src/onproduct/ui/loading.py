@@ -9,9 +9,7 @@ first key press, click, wheel turn or drag reads the rest before it is handled.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from onproduct.storage.errors import StorageError
@@ -38,17 +36,15 @@ _AT_THE_LATEST_MS = 1000
 class RestLoader(QObject):
     """Finishes loading `document` after `watched` first paints, or before any input."""
 
+    # The rest could not be read: one sentence for the user.
+    failed = Signal(str)
+
     def __init__(
-        self,
-        document: PlanDocument,
-        watched: QWidget,
-        on_error: Callable[[str], None],
-        parent: QObject | None = None,
+        self, document: PlanDocument, watched: QWidget, parent: QObject | None = None
     ) -> None:
         super().__init__(parent)
         self._document: PlanDocument | None = document
-        self._watched = watched
-        self._on_error = on_error
+        self._watched: QWidget | None = watched
         watched.installEventFilter(self)
         app = QCoreApplication.instance()
         if app is not None:
@@ -74,7 +70,9 @@ class RestLoader(QObject):
         if self._document is None:
             return
         self._document = None
-        self._watched.removeEventFilter(self)
+        if self._watched is not None:
+            self._watched.removeEventFilter(self)
+            self._watched = None
         app = QCoreApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
@@ -87,4 +85,4 @@ class RestLoader(QObject):
         try:
             document.finish_loading()
         except StorageError as error:
-            self._on_error(str(error))
+            self.failed.emit(str(error))

@@ -445,12 +445,8 @@ class MainWindow(QMainWindow):
             return False
         self._show_document(document)
         if not document.items.complete:
-            self._rest_loader = RestLoader(
-                document,
-                self.board.backlog_view.viewport(),
-                lambda message: self._warn("Cannot read the whole plan", message),
-                self,
-            )
+            self._rest_loader = RestLoader(document, self.board.backlog_view.viewport(), self)
+            self._rest_loader.failed.connect(self._on_rest_failed)
         self._set_lock(lock)
         self._remember(path)
         if plan.read_only is not None:
@@ -471,6 +467,9 @@ class MainWindow(QMainWindow):
                 f" upgraded. A copy of the file as it was is kept at:\n{plan.upgrade.backup}",
             )
         return True
+
+    def _on_rest_failed(self, message: str) -> None:
+        self._warn("Cannot read the whole plan", message)
 
     def _set_lock(self, lock: PlanLock | None) -> None:
         """Hold the lock of the plan shown, and let go of the one before."""
@@ -503,6 +502,7 @@ class MainWindow(QMainWindow):
     def _show_document(self, document: PlanDocument) -> None:
         if self._rest_loader is not None:
             self._rest_loader.cancel()
+            self._rest_loader.deleteLater()
             self._rest_loader = None
         old = self._document
         self._document = document
