@@ -23,10 +23,10 @@ from onproduct.storage.seeding import write_sample  # noqa: E402
 
 @pytest.fixture(autouse=True)
 def _collect_after_each_test() -> Iterator[None]:
-    """Free what a test left in reference cycles (documents and their undo commands,
-    windows and their lambdas) while Qt is in a known state, after pytest-qt has
-    closed the test's widgets; not all at once in pytest's last garbage collection,
-    which crashed on them in 1 of 9 full runs."""
+    """Free what a test left in reference cycles (documents, windows and their lambdas)
+    right after it, once pytest-qt has closed its widgets: a crash in freeing them then
+    names the test, instead of striking at random in pytest's last collection (which
+    is how a document freed with its undo history was found to crash)."""
     yield
     import gc
     import sys

@@ -143,6 +143,9 @@ class PlanDocument(QObject):
         self._plan = plan
 
     def close(self) -> None:
+        # The commands refer back to this document; left to the garbage collector, that
+        # cycle crashed it (it freed the commands once with the stack, once on their own).
+        self.undo_stack.clear()
         self._plan.close()
 
     def finish_loading(self) -> None:
