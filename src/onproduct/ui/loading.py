@@ -51,10 +51,6 @@ class RestLoader(QObject):
             app.installEventFilter(self)
         QTimer.singleShot(_AT_THE_LATEST_MS, self, self.finish)
 
-    @property
-    def pending(self) -> bool:
-        return self._document is not None
-
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if self._document is not None:
             kind = event.type()
