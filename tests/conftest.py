@@ -21,8 +21,17 @@ from onproduct.storage.planfile import create_plan, open_plan  # noqa: E402
 from onproduct.storage.seeding import write_sample  # noqa: E402
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _freeze_what_imports_made() -> None:
+    """The modules' objects are there for good: spare every collection scanning them."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+
+
 @pytest.fixture(autouse=True)
-def _collect_after_each_test() -> Iterator[None]:
+def _collect_after_each_test(_freeze_what_imports_made: None) -> Iterator[None]:
     """Free what a test left in reference cycles (documents, windows and their lambdas)
     right after it, once pytest-qt has closed its widgets: a crash in freeing them then
     names the test, instead of striking at random in pytest's last collection (which
