@@ -26,9 +26,15 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from benchmarks.common import ROOT, Result, summary, table
+
+if TYPE_CHECKING:  # the children import Qt themselves, each only what it measures
+    from PySide6.QtCore import QObject
+    from PySide6.QtWidgets import QWidget
 
 
 def _peak_rss_mb() -> float:
@@ -38,60 +44,58 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _bare_window() -> None:
+def _on_first_paint(
+    widget: QWidget, then: Callable[[float], None], ready: Callable[[], bool]
+) -> QObject:
+    """Paint `widget` the first time it paints while `ready()`, in the filter itself, and
+    call `then` with the moment it was drawn. Keep the returned filter alive."""
     from PySide6.QtCore import QCoreApplication, QEvent, QObject
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() != QEvent.Type.Paint or not ready():
+                return False
+            watched.removeEventFilter(self)
+            QCoreApplication.sendEvent(watched, event)
+            then(time.monotonic())
+            return True
+
+    spy = FirstPaint()
+    widget.installEventFilter(spy)
+    return spy
+
+
+def _exit_painted(moment: float) -> None:
+    print(f"painted={moment:.6f} rss={_peak_rss_mb():.1f}", flush=True)
+    os._exit(0)
+
+
+def _plain_window(stack: bool) -> None:
+    """The floor: a bare PySide6 window shown and painted. With `stack`, what any window
+    of this stack pays before its first board: the libraries the app is built on
+    imported (peewee, Qt's enums) and a line of text drawn."""
+    if stack:
+        import peewee  # noqa: F401
     from PySide6.QtWidgets import QApplication, QMainWindow
 
     app = QApplication([])
     window = QMainWindow()
     window.resize(1400, 860)
+    painted: QWidget = window
+    if stack:
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QLabel
 
-    class FirstPaint(QObject):
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint:
-                watched.removeEventFilter(self)
-                QCoreApplication.sendEvent(watched, event)  # painted, as the board is
-                print(f"painted={time.monotonic():.6f} rss={_peak_rss_mb():.1f}", flush=True)
-                os._exit(0)
-            return False
-
-    spy = FirstPaint()
-    window.installEventFilter(spy)
-    window.show()
-    app.exec()
-
-
-def _stack_window() -> None:
-    """What any window of this stack pays before its first board: the libraries the
-    app is built on imported (peewee, Qt's enums) and a line of text drawn."""
-    import peewee  # noqa: F401
-    from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
-    from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
-
-    app = QApplication([])
-    window = QMainWindow()
-    window.resize(1400, 860)
-    label = QLabel("Backlog · 35,000 items · Product improvement · Ops automation")
-    label.setAlignment(Qt.AlignmentFlag.AlignTop)
-    window.setCentralWidget(label)
-
-    class FirstPaint(QObject):
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint:
-                watched.removeEventFilter(self)
-                QCoreApplication.sendEvent(watched, event)
-                print(f"painted={time.monotonic():.6f} rss={_peak_rss_mb():.1f}", flush=True)
-                os._exit(0)
-            return False
-
-    spy = FirstPaint()
-    label.installEventFilter(spy)
+        painted = QLabel("Backlog · 35,000 items · Product improvement · Ops automation")
+        painted.setAlignment(Qt.AlignmentFlag.AlignTop)
+        window.setCentralWidget(painted)
+    spy = _on_first_paint(painted, _exit_painted, lambda: True)  # noqa: F841 - kept alive
     window.show()
     app.exec()
 
 
 def _board(plan: str, scratch: str) -> None:
-    from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QTimer
+    from PySide6.QtCore import QSettings, QTimer
 
     from onproduct.app import create_application
     from onproduct.ui.main_window import MainWindow
@@ -101,7 +105,6 @@ def _board(plan: str, scratch: str) -> None:
     settings = Settings(QSettings(str(Path(scratch) / "settings.ini"), QSettings.Format.IniFormat))
     window = MainWindow(settings, Path(scratch) / "data")
     window.resize(1400, 860)
-    viewport = window.board.backlog_view.viewport()
     painted: list[float] = []
 
     def report() -> None:
@@ -118,20 +121,15 @@ def _board(plan: str, scratch: str) -> None:
         )
         os._exit(0)
 
-    class FirstPaint(QObject):
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            model = window.board.backlog_view.model()
-            if event.type() == QEvent.Type.Paint and model is not None and model.rowCount():
-                # Paint the cards here and now, to take the time once they are drawn.
-                watched.removeEventFilter(self)
-                QCoreApplication.sendEvent(watched, event)
-                painted.append(time.monotonic())
-                QTimer.singleShot(0, report)
-                return True
-            return False
+    def drawn(moment: float) -> None:
+        painted.append(moment)
+        QTimer.singleShot(0, report)
 
-    spy = FirstPaint()
-    viewport.installEventFilter(spy)
+    def has_cards() -> bool:
+        model = window.board.backlog_view.model()
+        return model is not None and model.rowCount() > 0
+
+    spy = _on_first_paint(window.board.backlog_view.viewport(), drawn, has_cards)  # noqa: F841
     window.show()
     if not window.open_initial(Path(plan)):
         print("failed to open", flush=True)
@@ -238,9 +236,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.child is not None:
         if args.child[0] == "bare":
-            _bare_window()
+            _plain_window(stack=False)
         elif args.child[0] == "stack":
-            _stack_window()
+            _plain_window(stack=True)
         else:
             _board(args.child[1], args.child[2])
         return

@@ -277,26 +277,9 @@ class Plan:
 
     def item(self, item_id: int) -> Item:
         """One item, read afresh from the file."""
-        for item in self._items_where("id = ?", (item_id,)):
+        for item in self._read_items(" WHERE id = ?", (item_id,)):
             return item
         raise StorageError(f"The plan has no item {item_id}.")
-
-    def _items_where(self, condition: str, params: Sequence[object]) -> list[Item]:
-        rows = self._db.execute_sql(
-            f"SELECT {', '.join(_ITEM_COLUMNS)} FROM item WHERE {condition}", params
-        ).fetchall()
-        result = []
-        for row in rows:
-            labels = tuple(
-                label
-                for (label,) in self._db.execute_sql(
-                    "SELECT label FROM item_label WHERE item_id = ? ORDER BY position", (row[0],)
-                )
-            )
-            values = dict(zip(_ITEM_COLUMNS, row, strict=True))
-            values["done_on"] = _day(values["done_on"])
-            result.append(Item(labels=labels, **values))
-        return result
 
     def sprints(self) -> list[Sprint]:
         """Every sprint, earliest first."""
