@@ -17,6 +17,7 @@ import pytest
 from onproduct.domain.items import ItemFields, SprintFields
 from onproduct.storage import migrations, planfile
 from onproduct.storage.errors import PlanFileError, StorageError
+from onproduct.storage.lock import lock_path
 from onproduct.storage.migrations import SCHEMA_VERSION, V2_DEFAULT_SETTINGS
 from onproduct.storage.planfile import (
     APPLICATION_ID,
@@ -262,7 +263,9 @@ def test_save_as_copies_everything_including_what_is_still_in_the_log(
     save_copy(sample_plan, target)
     assert dump(target) == dump(sample_plan.path)
     assert inspect(target) == SCHEMA_VERSION
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    # Nothing left beside the copy; only the open plan's own lock is there.
+    hidden = [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
+    assert hidden == [lock_path(sample_plan.path).name]
 
 
 def test_save_as_replaces_an_existing_file_completely(sample_plan, tmp_path: Path) -> None:

@@ -55,7 +55,7 @@ def test_a_full_disk_refuses_the_change_and_the_plan_still_opens(sample_path: Pa
         # A size limit where the file is now: the next page it needs is not there.
         plan.raw_connection().execute(f"PRAGMA max_page_count = {pages}")
         many = [Item(20_000 + n, "x" * 400, "feature", rank=float(n)) for n in range(500)]
-        with pytest.raises(StorageError, match="the disk holding the plan is full"):
+        with pytest.raises(StorageError, match="the disk is full"):
             plan.bulk_insert_items(many)
         count = len(plan.items())
     finally:

@@ -12,15 +12,15 @@ from PySide6.QtWidgets import QMessageBox
 
 from onproduct.domain.items import ItemFields
 from onproduct.ui.main_window import MainWindow
-from onproduct.ui.plan_lock import lock_path
+from onproduct.storage.lock import lock_path
 
 from ..helpers import fingerprint
 
 HOLD = """
 import sys, time
-from PySide6.QtCore import QLockFile
-lock = QLockFile(sys.argv[1]); lock.setStaleLockTime(0)
-assert lock.tryLock(0)
+from pathlib import Path
+from onproduct.storage.lock import PlanLock
+PlanLock(Path(sys.argv[1])).acquire()
 print("locked", flush=True)
 time.sleep(60)
 """
@@ -34,7 +34,7 @@ def test_a_plan_open_in_another_process_opens_read_only(
     monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text: told.append(text))
     monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: warned.append(text))
     other = subprocess.Popen(
-        [sys.executable, "-c", HOLD, str(lock_path(sample_path))],
+        [sys.executable, "-c", HOLD, str(sample_path)],
         stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 from peewee import DatabaseError as PeeweeDatabaseError
+
+from onproduct.storage.files import nearly_full
 
 
 class StorageError(Exception):
@@ -18,14 +21,20 @@ class PlanFileError(StorageError):
 DATABASE_ERRORS = (sqlite3.Error, PeeweeDatabaseError)
 
 
-def explain_write_error(error: BaseException) -> str:
+def explain_write_error(error: BaseException, plan: Path | None = None) -> str:
     """Turn an SQLite failure during a write into what the user can do about it."""
     text = str(error)
     lowered = text.lower()
-    if "database or disk is full" in lowered or "disk i/o error" in lowered:
+    full = "database or disk is full" in lowered
+    if full or ("disk i/o error" in lowered and plan is not None and nearly_full(plan)):
         return (
-            "The change was not saved: the disk holding the plan is full or failing."
+            "The change was not saved: the disk is full."
             " Free some space and try again; everything saved before is safe."
+        )
+    if "disk i/o error" in lowered:
+        return (
+            "The change was not saved: the disk holding the plan failed to write it."
+            " Everything saved before is safe; try again, or Save As onto another disk."
         )
     if "readonly" in lowered or "read-only" in lowered:
         return (

@@ -36,6 +36,7 @@ from onproduct.domain.operations import (
     SprintOperations,
 )
 from onproduct.storage.errors import DATABASE_ERRORS, StorageError, explain_write_error
+from onproduct.storage.lock import PlanLock
 from onproduct.storage.models import (
     MODELS,
     ItemLabelRow,
@@ -154,11 +155,14 @@ class Plan:
         database: SqliteDatabase,
         upgrade: Upgrade | None = None,
         read_only: str | None = None,
+        lock: PlanLock | None = None,
     ) -> None:
         self.path = path
         self.upgrade = upgrade
         # Why the plan is open read-only (a sentence), or None when changes are saved.
         self.read_only = read_only
+        # The right to change the file (storage.lock), let go of by close().
+        self.lock = lock
         self._db = database
         self._db.connect(reuse_if_open=True)
 
@@ -169,6 +173,8 @@ class Plan:
     def close(self) -> None:
         if not self._db.is_closed():
             self._db.close()
+        if self.lock is not None:
+            self.lock.release()
 
     def _bound(self) -> AbstractContextManager[object]:
         # The models are shared by all plans; bind them to this one for the call.
@@ -194,7 +200,7 @@ class Plan:
             try:
                 yield
             except DATABASE_ERRORS as error:
-                raise StorageError(explain_write_error(error)) from error
+                raise StorageError(explain_write_error(error, self.path)) from error
             return
         try:
             connection.execute("BEGIN IMMEDIATE")
@@ -204,7 +210,7 @@ class Plan:
             if connection.in_transaction:  # SQLite may have rolled back by itself
                 connection.execute("ROLLBACK")
             if isinstance(error, DATABASE_ERRORS):
-                raise StorageError(explain_write_error(error)) from error
+                raise StorageError(explain_write_error(error, self.path)) from error
             raise
 
     def raw_connection(self) -> sqlite3.Connection:

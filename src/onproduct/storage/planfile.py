@@ -8,17 +8,23 @@ SQLite connection, so a file that is refused is left exactly as it was.
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import struct
+import tempfile
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from onproduct.storage.errors import DATABASE_ERRORS, PlanFileError, StorageError
+from onproduct.storage.files import is_no_space, nearly_full, not_regular, open_regular
+from onproduct.storage.lock import PlanLock
 from onproduct.storage.migrations import SCHEMA_VERSION, STEPS, steps_after
 from onproduct.storage.plan import Plan, Upgrade, connect, connect_memory
+from onproduct.storage.schema import schema_problem, value_problems
 
 PLAN_SUFFIX = ".onproduct"
 # PRAGMA application_id of every plan: "OnPr". Tells our files from other SQLite files.
@@ -37,19 +43,35 @@ class Header:
     application_id: int
 
 
+def _regular(path: Path) -> None:
+    """PlanFileError unless `path` is a regular file (or is not there at all)."""
+    kind = not_regular(path)
+    if kind == "a folder":
+        raise PlanFileError(f"{path} is a folder, not a plan file.")
+    if kind is not None:
+        raise PlanFileError(f"{path.name} is {kind}, not a plan file; it was not opened.")
+
+
 def read_header(path: Path) -> Header:
     """Read the 100-byte SQLite header without opening the database; refuse non-plans."""
     name = path.name
+    _regular(path)
     try:
-        with path.open("rb") as handle:
-            raw = handle.read(HEADER_SIZE)
-            size = os.fstat(handle.fileno()).st_size
+        descriptor = open_regular(path)
     except FileNotFoundError:
         raise PlanFileError(f"There is no plan file at {path}.") from None
     except IsADirectoryError:
         raise PlanFileError(f"{path} is a folder, not a plan file.") from None
+    except ValueError as kind:
+        raise PlanFileError(f"{name} is {kind}, not a plan file; it was not opened.") from None
     except PermissionError:
         raise PlanFileError(f"{name} cannot be read: permission denied.") from None
+    except OSError as error:
+        raise PlanFileError(f"{name} cannot be read: {error.strerror or error}.") from None
+    try:
+        with os.fdopen(descriptor, "rb") as handle:
+            raw = handle.read(HEADER_SIZE)
+            size = os.fstat(handle.fileno()).st_size
     except OSError as error:
         raise PlanFileError(f"{name} cannot be read: {error.strerror or error}.") from None
     if not raw:
@@ -73,12 +95,24 @@ def read_header(path: Path) -> Header:
     if application_id != APPLICATION_ID:
         raise PlanFileError(f"{name} is a database of another program, not an Onproduct plan.")
     check_version(name, user_version)
-    if header.page_count is not None and size < header.page_count * page_size:
+    # With a write-ahead log beside it the file alone is not the plan: a checkpoint cut
+    # short leaves the log's newer page 1 (and its larger size) in a file not yet grown.
+    # SQLite reads such a plan whole through the log; so the size is judged only without
+    # one, and with one SQLite's own checks below decide.
+    if header.page_count is not None and size < header.page_count * page_size and not has_log(path):
         raise PlanFileError(
             f"{name} is damaged: the file is shorter than its contents say"
             " (it may have been cut off while copying). It was not changed."
         )
     return header
+
+
+def has_log(path: Path) -> bool:
+    """Whether a write-ahead log with something in it lies beside the plan."""
+    try:
+        return sidecars(path)[0].stat().st_size > 0
+    except OSError:
+        return False
 
 
 def check_version(name: str, version: int) -> None:
@@ -91,48 +125,122 @@ def check_version(name: str, version: int) -> None:
         raise PlanFileError(f"{name} is not a complete Onproduct plan (it has no schema).")
 
 
+def _damaged(error: sqlite3.Error) -> bool:
+    """Whether SQLite found the file itself broken (not a disk that failed to read)."""
+    code = getattr(error, "sqlite_errorname", "")
+    return code.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in str(error)
+
+
+def unreadable(name: str, path: Path, error: BaseException) -> PlanFileError:
+    """The one line for a plan SQLite could not read: damaged, a full disk, or why."""
+    if isinstance(error, sqlite3.Error) and _damaged(error):
+        return PlanFileError(f"{name} is damaged and cannot be opened ({error}).")
+    if nearly_full(path):
+        return PlanFileError(
+            f"{name} cannot be opened: the disk is full. Free some space and open it"
+            " again; the plan was not changed."
+        )
+    return PlanFileError(f"{name} cannot be read: {error}.")
+
+
 def inspect(path: Path) -> int:
-    """Check a file is a readable, intact plan and return its schema version; never writes."""
+    """Check a file is a readable, intact plan and return its schema version; never writes.
+
+    After the header: the application id and version as SQLite reads them (through
+    the log), the schema of that version exactly (storage.schema), SQLite's own quick
+    check, and every value the app will read.
+    """
     read_header(path)
     name = path.name
     try:
-        connection = _read_only(path)
+        with reading(path) as connection:
+            # The header seen above may lag behind a write-ahead log; these read through it.
+            application_id = connection.execute("PRAGMA application_id").fetchone()[0]
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            if application_id != APPLICATION_ID:
+                raise PlanFileError(
+                    f"{name} is a database of another program, not an Onproduct plan."
+                )
+            check_version(name, version)
+            problem = schema_problem(connection, version)
+            if problem is not None:
+                raise PlanFileError(
+                    f"{name} is damaged: it says it is plan format {version}, but {problem}."
+                    " It was not changed."
+                )
+            problems = [row[0] for row in connection.execute("PRAGMA quick_check(3)")]
+            if problems != ["ok"]:
+                raise PlanFileError(f"{name} is damaged and cannot be opened ({problems[0]}).")
+            for bad in value_problems(connection, version):
+                raise PlanFileError(
+                    f"{name} holds a value Onproduct cannot use ({bad}). It was not changed;"
+                    " restore a backup (File ▸ Restore from Backup) or correct that row."
+                )
     except sqlite3.Error as error:
-        raise PlanFileError(f"{name} cannot be opened: {error}.") from error
-    try:
-        # The header seen above may lag behind a write-ahead log; these read through it.
-        application_id = connection.execute("PRAGMA application_id").fetchone()[0]
-        version = connection.execute("PRAGMA user_version").fetchone()[0]
-        problems = [row[0] for row in connection.execute("PRAGMA quick_check(3)")]
-    except sqlite3.DatabaseError as error:
-        raise PlanFileError(f"{name} is damaged and cannot be opened ({error}).") from error
-    finally:
-        connection.close()
-    if application_id != APPLICATION_ID:
-        raise PlanFileError(f"{name} is a database of another program, not an Onproduct plan.")
-    check_version(name, version)
-    if problems != ["ok"]:
-        raise PlanFileError(f"{name} is damaged and cannot be opened ({problems[0]}).")
+        raise unreadable(name, path, error) from error
     return int(version)
 
 
-def _read_only(path: Path) -> sqlite3.Connection:
-    """A connection that cannot change the file nor leave -wal/-shm files beside it.
+@contextmanager
+def reading(path: Path) -> Iterator[sqlite3.Connection]:
+    """A connection that can neither change the plan nor leave a file beside it.
 
-    With no write-ahead log beside the file, nothing can be pending in one, and
-    `immutable` lets SQLite read without creating one. With a log present (another
-    process has the plan open, or one was killed) it must be read through.
+    With nothing in the write-ahead log, nothing can be pending there, and `immutable`
+    reads the file without making a log or a -shm (even on a full disk, where making
+    one fails). With a log in use (another process has the plan open) it is read
+    through, sharing that process's -shm. A log with no -shm (a process was killed)
+    is read from a private copy, so not even a -shm is left behind.
     """
+    wal, shm, _journal = sidecars(path)
     uri = path.resolve().as_uri()
-    if sidecars(path)[0].exists():
-        return sqlite3.connect(f"{uri}?mode=ro", uri=True)
-    return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True)
+    if not has_log(path):
+        if shm.exists():
+            try:  # someone may be writing: read with SQLite's locks, as they do
+                connection = _open_read_only(f"{uri}?mode=ro")
+            except sqlite3.OperationalError:  # a -shm that cannot be used (a full disk)
+                connection = _open_read_only(f"{uri}?mode=ro&immutable=1")
+        else:
+            connection = _open_read_only(f"{uri}?mode=ro&immutable=1")
+        try:
+            yield connection
+        finally:
+            connection.close()
+        return
+    if shm.exists():
+        connection = _open_read_only(f"{uri}?mode=ro")
+        try:
+            yield connection
+        finally:
+            connection.close()
+        return
+    with tempfile.TemporaryDirectory(prefix="onproduct-read-") as folder:
+        copy = Path(folder) / path.name
+        try:
+            shutil.copyfile(path, copy)
+            shutil.copyfile(wal, sidecars(copy)[0])
+        except OSError as error:
+            raise unreadable(path.name, path, error) from error
+        connection = _open_read_only(f"{copy.resolve().as_uri()}?mode=ro")
+        try:
+            yield connection
+        finally:
+            connection.close()
+
+
+def _open_read_only(uri: str) -> sqlite3.Connection:
+    connection = sqlite3.connect(uri, uri=True)
+    try:
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()  # open it now
+    except BaseException:
+        connection.close()
+        raise
+    return connection
 
 
 def writable(path: Path) -> bool:
     """Whether the plan file can be opened for writing (permissions, immutable flag)."""
     try:
-        descriptor = os.open(path, os.O_RDWR)
+        descriptor = os.open(path, os.O_RDWR | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return False
     os.close(descriptor)
@@ -155,24 +263,51 @@ def open_read_only(path: Path | str, reason: str) -> Plan:
     return plan
 
 
-def open_plan(path: Path | str) -> Plan:
-    """Open an existing plan, upgrading an older one after backing it up.
+def open_plan(path: Path | str, *, wait: float = 0.0) -> Plan:
+    """Open an existing plan for changes, upgrading an older one after backing it up.
 
-    A file that cannot be written is opened read-only (see `Plan.read_only`).
+    The plan's lock is taken first (waiting up to `wait` seconds for another process
+    to let go: PlanBusyError if it does not). A file that cannot be written is opened
+    read-only (see `Plan.read_only`).
     """
     path = Path(path)
+    _regular(path)
     if path.exists() and not writable(path):
         return open_read_only(path, READ_ONLY_FILE)
-    version = inspect(path)
-    upgrade = None
-    if version < SCHEMA_VERSION:
-        backup = backup_path(path, version)
-        backup_file(path, backup)
-        _migrate(path, version)
-        upgrade = Upgrade(version, backup)
+    lock = PlanLock(path)
+    lock.acquire(wait)
     try:
-        return Plan(path, connect(path), upgrade=upgrade)
+        version = inspect(path)
+        upgrade = None
+        if version < SCHEMA_VERSION:
+            backup = backup_path(path, version)
+            backup_file(path, backup)
+            _migrate(path, version)
+            upgrade = Upgrade(version, backup)
+        return _connected(path, upgrade, lock)
+    except BaseException:
+        lock.release()
+        raise
+
+
+def _connected(path: Path, upgrade: Upgrade | None, lock: PlanLock) -> Plan:
+    """The open Plan; on failure, the empty log and -shm this attempt made are removed
+    (the lock is ours, so nobody else is using them)."""
+    made = [sidecar for sidecar in sidecars(path)[:2] if not sidecar.exists()]
+    database = connect(path)
+    try:
+        return Plan(path, database, upgrade=upgrade, lock=lock)
     except DATABASE_ERRORS as error:
+        database.close()
+        wal = sidecars(path)[0]
+        if wal not in made or not has_log(path):  # never a log holding changes
+            for sidecar in made:
+                sidecar.unlink(missing_ok=True)
+        if nearly_full(path):
+            raise PlanFileError(
+                f"{path.name} cannot be opened for changes: the disk is full. Free some"
+                " space and open it again; the plan was not changed."
+            ) from error
         raise PlanFileError(f"{path.name} cannot be opened: {error}.") from error
 
 
@@ -185,18 +320,32 @@ def open_snapshot(path: Path | str) -> Plan:
     path = Path(path)
     version = inspect(path)
     database = connect_memory()
-    source = _read_only(path)
     try:
-        source.backup(database.connection())
-    except sqlite3.Error as error:
+        with reading(path) as source:
+            source.backup(database.connection())
+    except (sqlite3.Error, PlanFileError) as error:
         database.close()
-        raise PlanFileError(f"{path.name} cannot be read: {error}.") from error
-    finally:
-        source.close()
+        if isinstance(error, PlanFileError):
+            raise
+        raise unreadable(path.name, path, error) from error
     connection = database.connection()
     for step in steps_after(version):
         step.apply(connection)
     return Plan(path, database)
+
+
+def _why(path: Path, error: BaseException) -> str:
+    """Why writing a file failed, in words: a full disk is called that."""
+    full = is_no_space(error) or (
+        isinstance(error, sqlite3.Error)
+        and getattr(error, "sqlite_errorname", "").startswith(("SQLITE_FULL", "SQLITE_IOERR"))
+        and nearly_full(path)
+    )
+    if full:
+        return "the disk is full"
+    if isinstance(error, OSError):
+        return str(error.strerror or error)
+    return str(error)
 
 
 def backup_path(path: Path, version: int) -> Path:
@@ -215,18 +364,19 @@ def backup_file(source: Path, destination: Path) -> None:
     """Copy a plan with SQLite's backup API, which sees what is still in the WAL."""
     if destination.exists():
         raise StorageError(f"{destination.name} already exists; it was not overwritten.")
-    src = _read_only(source)
     try:
-        dst = sqlite3.connect(destination)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
+        with reading(source) as src:
+            dst = sqlite3.connect(destination)
+            try:
+                src.backup(dst)
+            finally:
+                dst.close()
     except sqlite3.Error as error:
-        destination.unlink(missing_ok=True)
-        raise StorageError(f"Could not back up {source.name}: {error}.") from error
-    finally:
-        src.close()
+        for leftover in (destination, *sidecars(destination)):
+            leftover.unlink(missing_ok=True)
+        raise StorageError(
+            f"Could not back up {source.name}: {_why(destination, error)}."
+        ) from error
 
 
 def _migrate(path: Path, version: int) -> None:
@@ -273,8 +423,9 @@ def create_plan(
     path = Path(path)
     if path.exists() and not replace:
         raise PlanFileError(f"{path.name} already exists; it was not overwritten.")
-    if path.is_dir():
-        raise PlanFileError(f"{path} is a folder, not a plan file.")
+    _regular(path)
+    lock = PlanLock(path)  # never replace a plan another Onproduct has open
+    lock.acquire()
     temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     try:
         connection = sqlite3.connect(temporary, isolation_level=None)
@@ -296,13 +447,12 @@ def create_plan(
                 plan.close()
         switch_to_wal(temporary)
         replace_file(temporary, path)
-    except sqlite3.Error as error:
-        raise StorageError(f"Could not create {path.name}: {error}.") from error
-    except OSError as error:
-        raise StorageError(f"Could not create {path.name}: {error.strerror or error}.") from error
+    except (sqlite3.Error, OSError) as error:
+        raise StorageError(f"Could not create {path.name}: {_why(path, error)}.") from error
     finally:
         for leftover in (temporary, *sidecars(temporary)):
             leftover.unlink(missing_ok=True)
+        lock.release()
 
 
 def switch_to_wal(path: Path) -> None:
@@ -347,30 +497,31 @@ def copy_plan_file(source: Path, destination: Path) -> None:
     same way as Save As."""
 
     def fill(temporary: Path) -> None:
-        src = _read_only(source)
-        try:
+        with reading(source) as src:
             dst = sqlite3.connect(temporary)
             try:
                 src.backup(dst)
             finally:
                 dst.close()
-        finally:
-            src.close()
 
     _copy_into_place(destination, fill, f"Could not copy {source.name}")
 
 
 def _copy_into_place(destination: Path, fill: Callable[[Path], None], failure: str) -> None:
     """Let `fill` write a plan beside `destination`, then put it in place in one step."""
+    kind = not_regular(destination)
+    if kind is not None:
+        raise StorageError(f"{failure}: {destination.name} is {kind}; it was not replaced.")
+    lock = PlanLock(destination)  # never under another Onproduct that has it open
+    lock.acquire()
     temporary = destination.with_name(f".{destination.name}.{uuid.uuid4().hex}.tmp")
     try:
         fill(temporary)
         switch_to_wal(temporary)
         replace_file(temporary, destination)
-    except sqlite3.Error as error:
-        raise StorageError(f"{failure}: {error}.") from error
-    except OSError as error:
-        raise StorageError(f"{failure}: {error.strerror or error}.") from error
+    except (sqlite3.Error, OSError) as error:
+        raise StorageError(f"{failure}: {_why(destination, error)}.") from error
     finally:
         for leftover in (temporary, *sidecars(temporary)):
             leftover.unlink(missing_ok=True)
+        lock.release()

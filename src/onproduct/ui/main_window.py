@@ -24,6 +24,7 @@ from onproduct.domain.categories import CATEGORIES
 from onproduct.domain.items import ItemFields, ValidationError
 from onproduct.domain.ranking import BACKLOG
 from onproduct.storage.errors import StorageError
+from onproduct.storage.lock import OPEN_ELSEWHERE, PlanBusyError
 from onproduct.storage.planfile import (
     PLAN_SUFFIX,
     create_plan,
@@ -42,7 +43,6 @@ from onproduct.ui.lanes import LaneView
 from onproduct.ui.loading import RestLoader
 from onproduct.ui.operations_actions import OperationsActions
 from onproduct.ui.operations_page import OperationsPage
-from onproduct.ui.plan_lock import OPEN_ELSEWHERE, PlanLock
 from onproduct.ui.plan_settings_dialog import PlanSettingsDialog
 from onproduct.ui.settings import Settings
 
@@ -426,11 +426,12 @@ class MainWindow(QMainWindow):
         path = Path(path).absolute()
         if self._document is not None and path == self._document.plan.path.absolute():
             return True
-        lock = PlanLock(path)
         try:
-            plan = open_plan(path) if lock.acquire() else open_read_only(path, OPEN_ELSEWHERE)
+            try:
+                plan = open_plan(path)
+            except PlanBusyError:  # another Onproduct is changing it: look, do not touch
+                plan = open_read_only(path, OPEN_ELSEWHERE)
         except StorageError as error:
-            lock.release()
             self._warn("Cannot open plan", str(error))
             if not path.exists():
                 self._settings.remove_recent(path)
@@ -440,14 +441,12 @@ class MainWindow(QMainWindow):
             document = PlanDocument(plan, self, first_screen=True)
         except StorageError as error:
             plan.close()
-            lock.release()
             self._warn("Cannot open plan", str(error))
             return False
         self._show_document(document)
         if not document.items.complete:
             self._rest_loader = RestLoader(document, self.board.backlog_view.viewport(), self)
             self._rest_loader.failed.connect(self._on_rest_failed)
-        self._set_lock(lock)
         self._remember(path)
         if plan.read_only is not None:
             QMessageBox.information(
@@ -470,13 +469,6 @@ class MainWindow(QMainWindow):
 
     def _on_rest_failed(self, message: str) -> None:
         self._warn("Cannot read the whole plan", message)
-
-    def _set_lock(self, lock: PlanLock | None) -> None:
-        """Hold the lock of the plan shown, and let go of the one before."""
-        old = getattr(self, "_lock", None)
-        self._lock = lock
-        if old is not None and old is not lock:
-            old.release()
 
     def _reload_after(self, change: Callable[[], object]) -> bool:
         """Close the plan's file, make a change to it (a restore), and show it again."""
@@ -587,18 +579,15 @@ class MainWindow(QMainWindow):
         path = path.absolute()
         if path == document.plan.path.absolute():
             return True
-        lock = PlanLock(path)
-        if not lock.acquire():
-            self._warn("Cannot save plan", f"{path.name} is open in another Onproduct window.")
-            return False
         try:
             save_copy(document.plan, path)
             document.retarget(open_plan(path))
+        except PlanBusyError:
+            self._warn("Cannot save plan", f"{path.name} is open in another Onproduct window.")
+            return False
         except StorageError as error:
-            lock.release()
             self._warn("Cannot save plan", str(error))
             return False
-        self._set_lock(lock)
         self._remember(path)
         self._update_title()
         self.statusBar().showMessage(f"Saved as {path}", 5000)
@@ -794,7 +783,6 @@ class MainWindow(QMainWindow):
         self.exchange_actions.shutdown()
         if self._document is not None:
             self._document.close()
-        self._set_lock(None)
         event.accept()
 
 

@@ -1,0 +1,264 @@
+"""Is a file really the plan its version says it is? Its schema, then its values.
+
+A plan file is only read after both checks: the tables, columns, keys and indexes are
+exactly those the migration steps make for its version (no view, trigger or table of
+anyone else's: a view named `item` could recurse forever, a trigger would run on our
+writes, a newer table in an older file would break its upgrade); and every value is
+one the app can use (a date that is a date, a category it knows). What is wrong is said
+in one line that names the table and the row; nothing is written.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from onproduct.domain.categories import CATEGORY_KEYS
+from onproduct.domain.items import MAX_EFFORT, STATUSES
+from onproduct.domain.operations import KINDS
+from onproduct.storage.migrations import STEPS
+
+Schema = dict[str, tuple[object, ...]]
+
+
+def _objects(connection: sqlite3.Connection) -> dict[str, str]:
+    """Name → type of every object of the schema but SQLite's own."""
+    return {
+        name: kind
+        for kind, name in connection.execute(
+            "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+        )
+    }
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _table(connection: sqlite3.Connection, name: str) -> tuple[object, ...]:
+    columns = tuple(connection.execute(f"PRAGMA table_xinfo({_quoted(name)})"))
+    keys = tuple(
+        sorted(row[2:] for row in connection.execute(f"PRAGMA foreign_key_list({_quoted(name)})"))
+    )
+    indexes = tuple(
+        sorted(
+            (row[1] if not row[1].startswith("sqlite_") else row[3], *row[2:])
+            for row in connection.execute(f"PRAGMA index_list({_quoted(name)})")
+        )
+    )
+    return columns, keys, indexes
+
+
+def read_schema(connection: sqlite3.Connection) -> Schema:
+    """What a database holds, in a form two databases can be compared by.
+
+    Only called once the object types are known to be right: no pragma ever looks
+    into a view.
+    """
+    schema: Schema = {}
+    rows = connection.execute(
+        "SELECT type, name, sql FROM sqlite_master"
+        " WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name"
+    ).fetchall()
+    for kind, name, sql in rows:
+        if kind == "table":
+            schema[name] = (kind, *_table(connection, name))
+        else:
+            schema[name] = (kind, " ".join((sql or "").split()))
+    return schema
+
+
+@lru_cache(maxsize=None)
+def _expected(version: int) -> tuple[dict[str, str], Schema]:
+    connection = sqlite3.connect(":memory:")
+    try:
+        for step in STEPS:
+            if step.version <= version:
+                step.apply(connection)
+        return _objects(connection), read_schema(connection)
+    finally:
+        connection.close()
+
+
+def schema_problem(connection: sqlite3.Connection, version: int) -> str | None:
+    """None when the database has exactly the schema of plan format `version`; else
+    what differs first, in words ("item is a view, not a table")."""
+    objects, expected = _expected(version)
+    found = _objects(connection)
+    for name, kind in sorted(objects.items()):
+        if name not in found:
+            return f"it has no {kind} {name}"
+        if found[name] != kind:
+            return f"{name} is a {found[name]}, not a {kind}"
+    for name, kind in sorted(found.items()):
+        if name not in objects:
+            return f"it has a {kind} {name} that plan format {version} does not have"
+    actual = read_schema(connection)
+    for name, shape in sorted(expected.items()):
+        if actual[name] != shape:
+            what = "columns, keys or indexes" if shape[0] == "table" else "definition"
+            return f"the {shape[0]} {name} has other {what} than plan format {version} has"
+    return None
+
+
+# ----------------------------------------------------------------- values
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """What every value of one column must be: an SQL condition true for good values."""
+
+    column: str
+    condition: str
+    wanted: str  # "a date like 2026-11-29", in the message
+
+
+def _in(values: tuple[str, ...]) -> str:
+    return "IN (" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+def _date(column: str, *, null: bool = False) -> Rule:
+    condition = f"typeof({column}) = 'text' AND date({column}) IS {column}"
+    if null:
+        condition = f"{column} IS NULL OR ({condition})"
+    return Rule(column, condition, "a date like 2026-11-29")
+
+
+def _amount(column: str) -> Rule:
+    return Rule(
+        column,
+        f"{column} IS NULL OR (typeof({column}) IN ('integer', 'real')"
+        f" AND {column} >= 0 AND {column} <= {MAX_EFFORT!r})",
+        f"empty or a number from 0 to {MAX_EFFORT:,.0f}",
+    )
+
+
+def _number(column: str) -> Rule:
+    return Rule(
+        column,
+        f"typeof({column}) IN ('integer', 'real') AND abs({column}) < 1e300",
+        "a number",
+    )
+
+
+def _text(column: str, *, null: bool = False) -> Rule:
+    condition = f"typeof({column}) = 'text'"
+    if null:
+        condition = f"{column} IS NULL OR {condition}"
+    return Rule(column, condition, "text" if not null else "empty or text")
+
+
+def _id(column: str, *, null: bool = True) -> Rule:
+    condition = f"typeof({column}) = 'integer'"
+    if null:
+        condition = f"{column} IS NULL OR {condition}"
+    return Rule(column, condition, "a row number")
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> Rule:
+    return Rule(column, f"{column} {_in(values)}", "one of " + ", ".join(values))
+
+
+# Every column the app reads, by table; a column an older format lacks is skipped.
+RULES: dict[str, tuple[Rule, ...]] = {
+    "sprint": (
+        _id("id", null=False),
+        _text("name"),
+        _date("start_date"),
+        _date("end_date"),
+        _amount("capacity"),
+        Rule("closed", "closed IN (0, 1)", "0 or 1"),
+        _amount("actual_product_ops"),
+        _amount("actual_dev_ops"),
+        Rule(
+            "revenue",
+            "revenue IS NULL OR (typeof(revenue) IN ('integer', 'real') AND abs(revenue) < 1e300)",
+            "empty or a number",
+        ),
+        _text("baseline", null=True),
+    ),
+    "item": (
+        _id("id", null=False),
+        _text("title"),
+        _text("description"),
+        _one_of("category", CATEGORY_KEYS),
+        _amount("estimate"),
+        _amount("actual"),
+        _one_of("status", STATUSES),
+        _text("external_key", null=True),
+        _id("sprint_id"),
+        _number("rank"),
+        _text("removes_operation", null=True),
+        _amount("saves_hours_per_week"),
+        _id("operation_id"),
+        _date("done_on", null=True),
+    ),
+    "item_label": (
+        _id("item_id", null=False),
+        _id("position", null=False),
+        _text("label"),
+    ),
+    "operation": (
+        _id("id", null=False),
+        _text("name"),
+        _one_of("kind", KINDS),
+        _date("start_date"),
+        _date("end_date", null=True),
+        _amount("hours_per_week"),
+        _amount("times_per_week"),
+        _amount("minutes_each"),
+        _text("notes"),
+    ),
+    "plan_setting": (_text("key"), _text("value")),
+}
+
+
+def _columns(version: int, table: str) -> set[str]:
+    shape = _expected(version)[1].get(table)
+    if shape is None:
+        return set()
+    columns = shape[1]
+    assert isinstance(columns, tuple)
+    return {column[1] for column in columns}
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def value_problems(connection: sqlite3.Connection, version: int) -> Iterator[str]:
+    """The values the app could not use, one line each ("item 12: done_on is …")."""
+    for table, rules in RULES.items():
+        present = _columns(version, table)
+        used = [rule for rule in rules if rule.column in present]
+        if not used:
+            continue
+        # One pass over the table: the first failing rule of the first bad row.
+        which = " ".join(
+            f"WHEN NOT coalesce(({rule.condition}), 0) THEN {position}"
+            for position, rule in enumerate(used)
+        )
+        every = " AND ".join(f"coalesce(({rule.condition}), 0)" for rule in used)
+        columns = ", ".join(rule.column for rule in used)
+        row = connection.execute(
+            f"SELECT rowid, CASE {which} END, {columns} FROM {table} WHERE NOT ({every}) LIMIT 1"
+        ).fetchone()
+        if row is not None:
+            rule = used[row[1]]
+            yield (
+                f"{table.replace('_', ' ')} {row[0]}: {rule.column} is {_shown(row[2 + row[1]])},"
+                f" not {rule.wanted}"
+            )
+    if "plan_setting" in _expected(version)[0]:
+        for key, value in connection.execute("SELECT key, value FROM plan_setting"):
+            try:
+                json.loads(value)
+            except (TypeError, ValueError):
+                yield f"plan setting {key}: {_shown(value)} is not a value Onproduct wrote"
+    broken = connection.execute("PRAGMA foreign_key_check").fetchone()
+    if broken is not None:
+        yield f"{broken[0].replace('_', ' ')} {broken[1]} points at a {broken[2]} that is not there"
