@@ -11,8 +11,8 @@ from pathlib import Path
 from PySide6.QtWidgets import QMessageBox
 
 from onproduct.domain.items import ItemFields
-from onproduct.ui.main_window import MainWindow
 from onproduct.storage.lock import lock_path
+from onproduct.ui.main_window import MainWindow
 
 from ..helpers import fingerprint
 

@@ -10,8 +10,10 @@ shared: the window and its import worker thread are one writer.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
+import sys
 import threading
 import time
 from pathlib import Path
@@ -19,7 +21,7 @@ from pathlib import Path
 from onproduct.storage.errors import StorageError
 from onproduct.storage.files import is_no_space
 
-if os.name == "nt":  # pragma: no cover - Windows only
+if sys.platform == "win32":  # pragma: no cover - Windows only
     import msvcrt
 
     def _try_lock(descriptor: int) -> bool:
@@ -108,7 +110,7 @@ class PlanLock:
                 raise PlanBusyError(f"{self.plan.name}: {BUSY}.")
             time.sleep(0.05)
 
-    def _try_file(self) -> int | None | bool:
+    def _try_file(self) -> int | bool | None:
         """The locked descriptor, None when no lock file can exist, False when busy."""
         path = self._key
         try:
@@ -129,7 +131,7 @@ class PlanLock:
         if not _try_lock(descriptor):
             os.close(descriptor)
             return False
-        if os.name != "nt":
+        if sys.platform != "win32":
             # The holder before us may have removed the file between our open and our
             # lock: then we locked a file nobody else will look at. Start again.
             try:
@@ -159,9 +161,9 @@ class PlanLock:
                 return
             del _held[self._key]
             if shared.descriptor is not None:
-                if os.name != "nt":  # removed while still locked: nobody can take a stale one
-                    try:
+                if (
+                    sys.platform != "win32"
+                ):  # removed while still locked: nobody can take a stale one
+                    with contextlib.suppress(OSError):
                         os.unlink(shared.path)
-                    except OSError:
-                        pass
                 os.close(shared.descriptor)

@@ -14,7 +14,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from onproduct.domain.categories import CATEGORY_KEYS
 from onproduct.domain.items import MAX_EFFORT, STATUSES
@@ -71,7 +71,7 @@ def read_schema(connection: sqlite3.Connection) -> Schema:
     return schema
 
 
-@lru_cache(maxsize=None)
+@cache
 def _expected(version: int) -> tuple[dict[str, str], Schema]:
     connection = sqlite3.connect(":memory:")
     try:
