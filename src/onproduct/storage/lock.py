@@ -161,9 +161,8 @@ class PlanLock:
                 return
             del _held[self._key]
             if shared.descriptor is not None:
-                if (
-                    sys.platform != "win32"
-                ):  # removed while still locked: nobody can take a stale one
+                # Removed while still locked: nobody can take a stale one.
+                if sys.platform != "win32":
                     with contextlib.suppress(OSError):
                         os.unlink(shared.path)
                 os.close(shared.descriptor)
