@@ -295,8 +295,8 @@ def test_export_pdf_from_the_command_line(imported: Path, tmp_path: Path) -> Non
     [
         (("--csv", "{dir}/x.csv", "--sprint", "S9"), "the plan has no sprint 'S9'"),
         (("--pdf", "{dir}/x.pdf", "--sprint", "S9"), "the plan has no sprint 'S9'"),
-        (("--csv", "{dir}/missing/x.csv"), "there is no folder"),
-        (("--csv", "{plan}"), "the export would overwrite the plan itself"),
+        (("--csv", "{dir}/missing/x.csv"), "There is no folder"),
+        (("--csv", "{plan}"), "is the plan itself; the export would destroy it"),
     ],
 )
 def test_export_errors_are_one_line_and_write_nothing(

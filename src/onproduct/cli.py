@@ -8,6 +8,7 @@ exit, and the plan file is left exactly as it was.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 from collections.abc import Sequence
@@ -22,11 +23,14 @@ from onproduct.domain.settings import PlanSettings, stage_name
 from onproduct.exchange.batch import Batch, ExchangeError, bulk
 from onproduct.exchange.csv_export import in_plan_order, rows_of, write_csv
 from onproduct.exchange.importer import import_batch, sprints_to_create
+from onproduct.exchange.output import check_export
 from onproduct.exchange.sources import FORMATS, read_source
 from onproduct.storage.errors import StorageError
 from onproduct.storage.planfile import create_plan, open_plan, open_snapshot
 
 COMMANDS = ("import", "export", "metrics")
+# Seconds an import waits for another Onproduct (a window, an import) to let go of a plan.
+WAIT = 10.0
 
 
 class CommandError(Exception):
@@ -49,6 +53,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="the file's format: Onproduct's own CSV, a Jira CSV export or a Trello"
         " board's JSON (auto: tell from the file)",
     )
+    load.add_argument(
+        "--wait",
+        type=float,
+        default=WAIT,
+        metavar="SECONDS",
+        help=f"how long to wait while another Onproduct is changing the plan (default: {WAIT:g})",
+    )
 
     out = commands.add_parser("export", help="export a plan or one sprint as PDF or CSV")
     out.add_argument("plan", type=Path, help="the plan file")
@@ -70,23 +81,43 @@ def run(argv: Sequence[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr)
     args = build_parser().parse_args(argv)
     try:
         if args.command == "import":
-            print(import_file(args.plan, args.file, args.format), file=out)
+            text = import_file(args.plan, args.file, args.format, wait=max(0.0, args.wait))
         elif args.command == "export":
-            print(export_file(args.plan, args.sprint, csv_out=args.csv, pdf_out=args.pdf), file=out)
+            text = export_file(args.plan, args.sprint, csv_out=args.csv, pdf_out=args.pdf)
         else:
-            print(metrics_text(args.plan, args.sprint, as_json=args.json), file=out)
+            text = metrics_text(args.plan, args.sprint, as_json=args.json)
     except (CommandError, ExchangeError, StorageError, ValidationError) as error:
         print(f"onproduct {args.command}: {error}", file=err)
         return 1
+    try:
+        print(text, file=out)
+        out.flush()
+    except BrokenPipeError:
+        # The reader went away (`| head -1`): what it wanted it has; say nothing more,
+        # and keep Python from complaining again when it flushes at exit.
+        _silence(out)
     return 0
 
 
+def _silence(out: TextIO) -> None:
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, out.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass
+
+
 @bulk  # between its steps too: one collection over 100,000 rows' objects cost 0.2 s
-def import_file(plan_path: Path, file: Path, fmt: str = "auto") -> str:
+def import_file(plan_path: Path, file: Path, fmt: str = "auto", *, wait: float = WAIT) -> str:
     """Import a file; the whole file is checked before the plan is opened for writing.
 
     A tracker's export is mapped to categories by the mapping guessed from its issue
-    types, labels or lists (the app's import dialog lets a user change it).
+    types, labels or lists (the app's import dialog lets a user change it). The plan
+    is opened with its lock (waiting up to `wait` seconds for another Onproduct), and
+    the changes are worked out from what the file holds once the lock is ours.
     """
     loaded = read_source(file, fmt)
     settings, existing = PlanSettings(), []
@@ -107,7 +138,7 @@ def import_file(plan_path: Path, file: Path, fmt: str = "auto") -> str:
         if not plan_path.parent.is_dir():
             raise CommandError(f"there is no folder {plan_path.parent} to create the plan in.")
         create_plan(plan_path)
-    plan = open_plan(plan_path)
+    plan = open_plan(plan_path, wait=wait)
     try:
         changes = import_batch(plan, batch)
     finally:
@@ -123,10 +154,7 @@ def export_file(
     """Export the plan or one sprint; the plan is only read."""
     target = csv_out or pdf_out
     assert target is not None
-    if not target.parent.is_dir():
-        raise CommandError(f"there is no folder {target.parent} to write {target.name} in.")
-    if target.resolve() == plan_path.resolve():
-        raise CommandError("the export would overwrite the plan itself; choose another name.")
+    check_export(target, plan_path)
     if pdf_out is not None:
         from onproduct.exchange.pdf_cli import export_pdf  # Qt only when a PDF is wanted
 

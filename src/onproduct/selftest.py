@@ -33,6 +33,25 @@ def _drawn(widget: object) -> bool:
     return len(colours) > 1
 
 
+def _scratch_trouble() -> str | None:
+    """Why the scratch folder cannot go where TMPDIR says, if it cannot.
+
+    Python quietly falls back on another folder when TMPDIR cannot be written (a
+    full disk); the self-test says so instead of testing somewhere else.
+    """
+    wanted = os.environ.get("TMPDIR")
+    folder = Path(wanted) if wanted else Path(tempfile.gettempdir())
+    try:
+        with tempfile.TemporaryDirectory(dir=folder, prefix="onproduct-self-test-") as probe:
+            (Path(probe) / "probe").write_bytes(b"\0" * 65536)
+    except OSError as error:
+        from onproduct.storage.files import is_no_space
+
+        why = "the disk is full" if is_no_space(error) else (error.strerror or str(error))
+        return f"the temporary folder {folder} cannot be written to: {why}"
+    return None
+
+
 def run_self_test(out: TextIO = sys.stdout) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QModelIndex, QSettings, Qt
@@ -65,6 +84,11 @@ def run_self_test(out: TextIO = sys.stdout) -> int:
         print(f"{'ok  ' if ok else 'FAIL'} {what}", file=out, flush=True)
 
     app = create_application()
+    trouble = _scratch_trouble()
+    if trouble is not None:
+        print(f"FAIL {trouble}", file=out)
+        print("self-test FAILED: no room for a scratch plan", file=out)
+        return 1
     with tempfile.TemporaryDirectory(prefix="onproduct-self-test-") as scratch:
         folder = Path(scratch)
         store = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)

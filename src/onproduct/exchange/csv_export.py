@@ -12,8 +12,8 @@ from pathlib import Path
 
 from onproduct.domain.categories import CATEGORY_KEYS
 from onproduct.domain.items import Item, Sprint
+from onproduct.exchange.output import write_beside
 from onproduct.exchange.own_csv import COLUMNS, OPTIONAL_COLUMNS, escape
-from onproduct.exchange.text import write_beside
 
 # Everything Onproduct writes: the contract's columns, then what makes the round trip
 # lossless (the register link, done dates, sprint capacity and revenue).
@@ -87,5 +87,4 @@ def csv_text(rows: Sequence[Sequence[str]]) -> str:
 def write_csv(path: Path, rows: Sequence[Sequence[str]]) -> None:
     """Write UTF-8 with a byte-order mark, so spreadsheets read accents right; the file is
     whole or not there at all (text.write_beside)."""
-    data = csv_text(rows).encode("utf-8-sig")
-    write_beside(path, lambda part: part.write_bytes(data))
+    write_beside(path, csv_text(rows).encode("utf-8-sig"))

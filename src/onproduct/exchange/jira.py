@@ -24,7 +24,7 @@ import csv
 import io
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -54,7 +54,17 @@ from onproduct.exchange.mapping import (
     shortened,
     value_counts,
 )
-from onproduct.exchange.text import decode, fold, read_bytes, sniff_delimiter
+from onproduct.exchange.text import (
+    MAX_CSV_BYTES,
+    NOT_UTF8_NOTE,
+    Undecodable,
+    check_source,
+    csv_lines,
+    fold,
+    header_lines,
+    neither_message,
+    sniff_delimiter,
+)
 
 KINDS = ("label", "component", "type")
 KIND_TITLES = {"label": "Labels", "component": "Components", "type": "Issue types"}
@@ -216,14 +226,17 @@ class JiraFile:
 
 
 def read_jira(path: Path) -> JiraFile:
-    raw = read_bytes(path)
+    """Read and check a Jira export as a stream: UTF-8, else Windows-1252 (Excel)."""
+    check_source(path, MAX_CSV_BYTES)
     try:
-        text, note = decode(raw)
-    except ExchangeError as error:
-        raise ExchangeError(f"{path.name}, {error}") from None
-    jira = parse_jira(text, path.name)
-    if note:
-        jira.notes.insert(0, note)
+        return parse_jira(csv_lines(path, "utf-8"), path.name)
+    except Undecodable:
+        pass
+    try:
+        jira = parse_jira(csv_lines(path, "cp1252"), path.name)
+    except Undecodable as error:
+        raise ExchangeError(f"{path.name}, {neither_message(error.line, error.byte)}") from None
+    jira.notes.insert(0, NOT_UTF8_NOTE)
     return jira
 
 
@@ -231,11 +244,14 @@ def looks_like_jira(header: list[str]) -> bool:
     return any(_FIELD_OF_HEADER.get(fold(name)) == "summary" for name in header)
 
 
-def parse_jira(text: str, source: str = "the file") -> JiraFile:
-    """Check a Jira export's text; ExchangeError names the first problem and where."""
-    if not text.strip():
+def parse_jira(text: str | Iterable[str], source: str = "the file") -> JiraFile:
+    """Check a Jira export's text (or its lines); ExchangeError names the first problem
+    and where."""
+    lines = iter(io.StringIO(text, newline="") if isinstance(text, str) else text)
+    first = header_lines(lines)
+    if not first.strip():
         raise ExchangeError(f"{source} is empty.")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text), strict=True)
+    reader = csv.reader(chain([first], lines), delimiter=sniff_delimiter(first), strict=True)
     try:
         header = next(reader)
     except csv.Error as error:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
@@ -31,7 +32,7 @@ from onproduct.domain.items import (
     validate_item,
 )
 from onproduct.exchange.batch import Batch, ExchangeError, ImportRow, SprintRef
-from onproduct.exchange.text import read_bytes
+from onproduct.exchange.text import MAX_CSV_BYTES, Undecodable, check_source, csv_lines
 
 COLUMNS = (
     "key",
@@ -94,17 +95,16 @@ def unescape(text: str) -> str:
 
 
 def read_plan_csv(path: Path) -> Batch:
-    """Read and check a file in Onproduct's CSV format."""
-    raw = read_bytes(path)
+    """Read and check a file in Onproduct's CSV format, as a stream (any size up to
+    MAX_CSV_BYTES reads in the memory its rows take)."""
+    check_source(path, MAX_CSV_BYTES)
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
+        return parse_plan_csv(csv_lines(path, "utf-8"), path.name)
+    except Undecodable as error:
         raise ExchangeError(
-            f"{path.name}, line {line}: the file is not UTF-8 text"
-            f" (byte 0x{raw[error.start]:02x}). Save it as UTF-8 and import it again."
+            f"{path.name}, line {error.line}: the file is not UTF-8 text"
+            f" (byte 0x{error.byte:02x}). Save it as UTF-8 and import it again."
         ) from None
-    return parse_plan_csv(text, path.name)
 
 
 def _date(text: str, where: str) -> date:
@@ -114,15 +114,19 @@ def _date(text: str, where: str) -> date:
         raise ExchangeError(f"{where}: {text!r} is not a date like 2026-11-24.") from None
 
 
-def parse_plan_csv(text: str, source: str = "the file") -> Batch:
-    """Check CSV text in Onproduct's format; ExchangeError names the first problem."""
-    if not text.strip():
-        raise ExchangeError(f"{source} is empty.")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+def parse_plan_csv(text: str | Iterable[str], source: str = "the file") -> Batch:
+    """Check CSV text (or its lines) in Onproduct's format; ExchangeError names the
+    first problem."""
+    lines = io.StringIO(text, newline="") if isinstance(text, str) else text
+    reader = csv.reader(lines, strict=True)
     try:
-        header = next(reader)
+        header = next(reader, None)
+        while header is not None and not "".join(header).strip():
+            header = next(reader, None)  # blank lines before the header
     except csv.Error as error:
-        raise ExchangeError(f"{source}, line 1: {error}.") from None
+        raise ExchangeError(f"{source}, line {reader.line_num}: {error}.") from None
+    if header is None:
+        raise ExchangeError(f"{source} is empty.")
     names = [name.strip().lower() for name in header]
     missing = [c for c in REQUIRED_COLUMNS if c not in names]
     if missing:

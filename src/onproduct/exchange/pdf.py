@@ -19,7 +19,7 @@ from datetime import date
 from importlib.resources import as_file, files
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
+from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -48,7 +48,7 @@ from onproduct.domain.operations import Burden, plan_burden
 from onproduct.domain.settings import PlanSettings, stage_name
 from onproduct.exchange.batch import ExchangeError
 from onproduct.exchange.csv_export import in_plan_order
-from onproduct.exchange.text import write_beside
+from onproduct.exchange.output import write_beside
 from onproduct.storage.plan import Plan
 
 Step = Callable[[QPainter], None]
@@ -146,12 +146,16 @@ def collect(plan: Plan, today: date) -> PlanData:
 class Layout:
     """Pages as lists of drawing steps, filled top to bottom."""
 
-    def __init__(self, path: Path, title: str, plan_name: str, today: date) -> None:
+    def __init__(self, title: str, plan_name: str, today: date) -> None:
         self.title = title
         self.plan_name = plan_name
         self.today = today
+        # Drawn into memory: the bytes are written to the disk by write_beside, which
+        # notices a full disk (QPdfWriter on a file would not say so).
+        self.buffer = QBuffer()
+        self.buffer.open(QIODevice.OpenModeFlag.WriteOnly)
         # Text is measured on the writer itself, so the layout matches what is drawn.
-        self.writer = QPdfWriter(str(path))
+        self.writer = QPdfWriter(self.buffer)
         self.writer.setResolution(72)
         self.writer.setPageLayout(
             QPageLayout(
@@ -641,27 +645,28 @@ def _category_table(
 
 def write_sprint_pdf(path: Path, data: PlanData, sprint: Sprint) -> int:
     """The sprint plan for a steering meeting; returns the number of pages."""
-    return _written(path, lambda part: _sprint_pdf(part, data, sprint))
+    return _written(path, _sprint_pdf(data, sprint))
 
 
 def write_report_pdf(path: Path, data: PlanData) -> int:
     """The whole plan: every sprint's index and burden over time; returns the pages."""
-    return _written(path, lambda part: _report_pdf(part, data))
+    return _written(path, _report_pdf(data))
 
 
-def _written(path: Path, build: Callable[[Path], Layout]) -> int:
-    """Draw beside the target and rename into place (text.write_beside); the pages."""
+def _written(path: Path, layout: Layout) -> int:
+    """Draw the pages into memory, then put the file in place whole; the pages."""
+    pages = layout.write()
+    data = bytes(layout.buffer.data().data())
+    if not data.startswith(b"%PDF") or not data.rstrip().endswith(b"%%EOF"):
+        raise ExchangeError(f"{path.name}: the PDF could not be drawn; nothing was written.")
+    write_beside(path, data)
+    return pages
 
-    def draw(part: Path) -> int:
-        return build(part).write()  # the writer finishes the file when it goes
 
-    return write_beside(path, draw)
-
-
-def _sprint_pdf(path: Path, data: PlanData, sprint: Sprint) -> Layout:
+def _sprint_pdf(data: PlanData, sprint: Sprint) -> Layout:
     settings = data.settings
     unit = settings.unit
-    layout = Layout(path, f"Sprint plan — {sprint.name}", data.name, data.today)
+    layout = Layout(f"Sprint plan — {sprint.name}", data.name, data.today)
     layout.text(sprint.name, _font(20, bold=True), gap=2)
     capacity = (
         f"capacity {format_effort(sprint.capacity, unit)}" if sprint.capacity else "no capacity set"
@@ -718,10 +723,10 @@ def _sprint_pdf(path: Path, data: PlanData, sprint: Sprint) -> Layout:
     return layout
 
 
-def _report_pdf(path: Path, data: PlanData) -> Layout:
+def _report_pdf(data: PlanData) -> Layout:
     settings = data.settings
     unit = settings.unit
-    layout = Layout(path, "Plan report", data.name, data.today)
+    layout = Layout("Plan report", data.name, data.today)
     layout.text(data.name, _font(20, bold=True), gap=2)
     first = f"{data.sprints[0].start:%d %b %Y}" if data.sprints else "—"
     last = f"{data.sprints[-1].end:%d %b %Y}" if data.sprints else "—"

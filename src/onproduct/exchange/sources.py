@@ -19,7 +19,13 @@ from onproduct.exchange.jira import KIND_TITLES as JIRA_KINDS
 from onproduct.exchange.jira import looks_like_jira, read_jira
 from onproduct.exchange.mapping import CategoryMapping
 from onproduct.exchange.own_csv import REQUIRED_COLUMNS, read_plan_csv
-from onproduct.exchange.text import decode, sniff_delimiter
+from onproduct.exchange.text import (
+    MAX_CSV_BYTES,
+    check_source,
+    decode,
+    open_source,
+    sniff_delimiter,
+)
 from onproduct.exchange.trello import KIND_TITLES as TRELLO_KINDS
 from onproduct.exchange.trello import read_trello
 
@@ -49,11 +55,12 @@ def kind_titles(source: MappedSource) -> dict[str, str]:
 
 def detect_format(path: Path) -> str:
     """csv, jira or trello, from the file's first bytes and header."""
-    try:
-        with path.open("rb") as handle:
+    check_source(path, MAX_CSV_BYTES)
+    with open_source(path) as handle:
+        try:
             head = handle.read(64 * 1024)
-    except OSError as error:
-        raise ExchangeError(f"{path.name} cannot be read: {error.strerror or error}.") from None
+        except OSError as error:
+            raise ExchangeError(f"{path.name} cannot be read: {error.strerror or error}.") from None
     stripped = head.removeprefix(b"\xef\xbb\xbf").lstrip()
     if stripped.startswith((b"{", b"[")):
         return "trello"
@@ -80,7 +87,11 @@ def detect_format(path: Path) -> str:
 
 @bulk
 def read_source(path: Path, fmt: str = "auto") -> Batch | MappedSource:
-    """Read and check a file of any format; nothing is written."""
+    """Read and check a file of any format; nothing is written.
+
+    Only a regular file is opened at all: a named pipe would block, /dev/zero never end.
+    """
+    check_source(path, MAX_CSV_BYTES)
     if fmt == "auto":
         fmt = detect_format(path)
     if fmt == "csv":

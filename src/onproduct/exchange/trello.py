@@ -35,7 +35,7 @@ from onproduct.exchange.mapping import (
     shortened,
     value_counts,
 )
-from onproduct.exchange.text import decode, fold, read_bytes
+from onproduct.exchange.text import MAX_JSON_BYTES, decode, fold, read_bytes
 
 KINDS = ("label", "list")
 KIND_TITLES = {"label": "Labels", "list": "Lists"}
@@ -89,7 +89,8 @@ class TrelloBoard:
 
 
 def read_trello(path: Path) -> TrelloBoard:
-    raw = read_bytes(path)
+    """Read and check a board's JSON export (read whole: JSON has no rows to stream)."""
+    raw = read_bytes(path, MAX_JSON_BYTES)
     try:
         text, _ = decode(raw)
     except ExchangeError as error:

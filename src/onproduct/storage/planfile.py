@@ -21,7 +21,7 @@ from pathlib import Path
 
 from onproduct.storage.errors import DATABASE_ERRORS, PlanFileError, StorageError
 from onproduct.storage.files import is_no_space, nearly_full, not_regular, open_regular
-from onproduct.storage.lock import PlanLock
+from onproduct.storage.lock import PlanLock, lock_path
 from onproduct.storage.migrations import SCHEMA_VERSION, STEPS, steps_after
 from onproduct.storage.plan import Plan, Upgrade, connect, connect_memory
 from onproduct.storage.schema import schema_problem, value_problems
@@ -478,6 +478,25 @@ def sidecars(path: Path) -> tuple[Path, Path, Path]:
         path.with_name(path.name + "-shm"),
         path.with_name(path.name + "-journal"),
     )
+
+
+def plan_files(path: Path) -> tuple[Path, ...]:
+    """Every file that is part of an open plan: itself, its log, -shm, journal and lock."""
+    return (path, *sidecars(path), lock_path(path))
+
+
+def belongs_to(candidate: Path, plan: Path) -> int | None:
+    """Which of `plan_files` `candidate` names (through links too), or None."""
+    real = os.path.realpath(candidate)
+    for position, part in enumerate(plan_files(Path(os.path.realpath(plan)))):
+        if real == str(part):
+            return position
+        try:
+            if os.path.samefile(candidate, part):
+                return position
+        except OSError:
+            continue
+    return None
 
 
 def save_copy(plan: Plan, destination: Path | str) -> None:

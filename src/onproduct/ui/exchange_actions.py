@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QProgressDialog
 from onproduct.domain.items import Sprint
 from onproduct.exchange.batch import Batch, Cancelled, ExchangeError
 from onproduct.exchange.importer import ImportChanges, plan_import, write_import
+from onproduct.exchange.output import check_export
 from onproduct.storage.errors import StorageError
 from onproduct.storage.planfile import open_plan
 from onproduct.ui.actions import window_action
@@ -391,13 +392,9 @@ class ExchangeActions(QObject):
         document = self._document()
         if document is None:
             return False
-        if target.resolve() == document.plan.path.resolve():
-            QMessageBox.warning(
-                self._window, "Export not done", "Choose another name: that is the plan itself."
-            )
-            return False
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
+            check_export(target, document.plan.path)
             what = write(document)
         except (ExchangeError, StorageError) as error:
             QGuiApplication.restoreOverrideCursor()
