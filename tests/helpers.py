@@ -8,8 +8,15 @@ from pathlib import Path
 
 
 def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
-    """Every row of every table of a plan file, read afresh: what "the plan" is on disk."""
-    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    """Every row of every table of a plan file, read afresh: what "the plan" is on disk.
+
+    Read through its log when it has one; otherwise as immutable, so that reading it
+    makes no -wal or -shm beside it (a test may count the files there).
+    """
+    wal = path.with_name(path.name + "-wal")
+    logged = wal.exists() and wal.stat().st_size > 0
+    mode = "mode=ro" if logged else "mode=ro&immutable=1"
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True)
     try:
         tables = [
             name

@@ -372,3 +372,18 @@ def test_import_of_a_trello_board_from_the_command_line(tmp_path: Path) -> None:
         "Imported board.json into trello.onproduct: 3 added, 0 updated, 2 skipped."
     )
     assert metrics(plan)["effort_by_category"]["tech_debt"] == 12.0  # type: ignore[index]
+
+
+def test_metrics_into_a_pipe_closed_early_ends_quietly(imported: Path) -> None:
+    """`onproduct metrics P | head -1`: the reader has what it wanted; no traceback.
+
+    `true` reads nothing and is gone long before Python has started: every write
+    meets a closed pipe."""
+    result = subprocess.run(
+        f'"{sys.executable}" -m onproduct metrics "{imported}" --json | true;'
+        ' echo "exit ${PIPESTATUS[0]}"',
+        shell=True, executable="/bin/bash", capture_output=True, text=True, timeout=60,
+        env={k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"},
+    )  # fmt: skip
+    assert result.stdout == "exit 0\n"
+    assert result.stderr == ""

@@ -18,6 +18,13 @@ class PlanFileError(StorageError):
     """A file was refused as a plan (missing, foreign, damaged, too new); it was not changed."""
 
 
+class DiskFullError(PlanFileError):
+    """A plan that could be read but not opened for changes: its disk has no room left."""
+
+
+# Why a window shows a plan read-only when its disk is full.
+DISK_FULL = "the disk holding it is full (free some space and open it again to change it)"
+
 DATABASE_ERRORS = (sqlite3.Error, PeeweeDatabaseError)
 
 

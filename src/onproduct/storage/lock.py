@@ -18,7 +18,7 @@ import threading
 import time
 from pathlib import Path
 
-from onproduct.storage.errors import StorageError
+from onproduct.storage.errors import DiskFullError, StorageError
 from onproduct.storage.files import is_no_space
 
 if sys.platform == "win32":  # pragma: no cover - Windows only
@@ -121,7 +121,7 @@ class PlanLock:
             if error.errno == errno.EROFS:  # a read-only file system
                 return None
             if is_no_space(error):
-                raise StorageError(
+                raise DiskFullError(
                     f"{self.plan.name} cannot be opened for changes: the disk is full."
                     " Free some space and open it again."
                 ) from None

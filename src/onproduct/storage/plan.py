@@ -260,6 +260,15 @@ class Plan:
         except DATABASE_ERRORS as error:
             raise StorageError(f"The plan's items could not be read: {error}.") from error
         no_labels: tuple[str, ...] = ()
+        try:
+            return self._items_of(rows, labels, no_labels)
+        except (ValueError, TypeError) as error:  # a value written behind our back
+            raise StorageError(f"The plan's items could not be read: {error}.") from error
+
+    @staticmethod
+    def _items_of(
+        rows: list[tuple[Any, ...]], labels: dict[int, list[str]], no_labels: tuple[str, ...]
+    ) -> list[Item]:
         # Positional, in the field order of Item; labels sit between status and key.
         return [
             Item(
@@ -293,16 +302,19 @@ class Plan:
             rows = self._db.execute_sql(
                 f"SELECT {SPRINT_COLUMNS} FROM sprint ORDER BY start_date, id"
             ).fetchall()
-        except DATABASE_ERRORS as error:
+            return [sprint_from_row(row) for row in rows]
+        except (*DATABASE_ERRORS, ValueError, TypeError) as error:
             raise StorageError(f"The plan's sprints could not be read: {error}.") from error
-        return [sprint_from_row(row) for row in rows]
 
     def operations(self) -> list[Operation]:
         """The register of recurring operations, by name."""
-        rows = self._db.execute_sql(
-            f"SELECT {OPERATION_COLUMNS} FROM operation ORDER BY name COLLATE NOCASE"
-        ).fetchall()
-        return [operation_from_row(row) for row in rows]
+        try:
+            rows = self._db.execute_sql(
+                f"SELECT {OPERATION_COLUMNS} FROM operation ORDER BY name COLLATE NOCASE"
+            ).fetchall()
+            return [operation_from_row(row) for row in rows]
+        except (*DATABASE_ERRORS, ValueError, TypeError) as error:
+            raise StorageError(f"The plan's operations could not be read: {error}.") from error
 
     def automation_plans(self) -> list[AutomationPlan]:
         """Automation items linked to an operation: what they save and when.
@@ -326,8 +338,11 @@ class Plan:
 
     def settings(self) -> dict[str, Any]:
         """The settings rows as stored (PlanSettings.from_stored makes sense of them)."""
-        with self._bound():
-            return {row.key: json.loads(row.value) for row in PlanSettingRow.select()}
+        try:
+            with self._bound():
+                return {row.key: json.loads(row.value) for row in PlanSettingRow.select()}
+        except (*DATABASE_ERRORS, ValueError, TypeError) as error:
+            raise StorageError(f"The plan's settings could not be read: {error}.") from error
 
     def category_totals(self, sprint_id: int | None = None) -> dict[str, CategoryTotals]:
         """Items, estimated effort and unestimated items per category: of one sprint, or

@@ -19,7 +19,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from onproduct.storage.errors import DATABASE_ERRORS, PlanFileError, StorageError
+from onproduct.storage.errors import (
+    DATABASE_ERRORS,
+    DiskFullError,
+    PlanFileError,
+    StorageError,
+)
 from onproduct.storage.files import is_no_space, nearly_full, not_regular, open_regular
 from onproduct.storage.lock import PlanLock, lock_path
 from onproduct.storage.migrations import SCHEMA_VERSION, STEPS, steps_after
@@ -304,7 +309,7 @@ def _connected(path: Path, upgrade: Upgrade | None, lock: PlanLock) -> Plan:
             for sidecar in made:
                 sidecar.unlink(missing_ok=True)
         if nearly_full(path):
-            raise PlanFileError(
+            raise DiskFullError(
                 f"{path.name} cannot be opened for changes: the disk is full. Free some"
                 " space and open it again; the plan was not changed."
             ) from error

@@ -83,6 +83,10 @@ def _expected(version: int) -> tuple[dict[str, str], Schema]:
         connection.close()
 
 
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
+
+
 def schema_problem(connection: sqlite3.Connection, version: int) -> str | None:
     """None when the database has exactly the schema of plan format `version`; else
     what differs first, in words ("item is a view, not a table")."""
@@ -92,10 +96,10 @@ def schema_problem(connection: sqlite3.Connection, version: int) -> str | None:
         if name not in found:
             return f"it has no {kind} {name}"
         if found[name] != kind:
-            return f"{name} is a {found[name]}, not a {kind}"
+            return f"{name} is {_a(found[name])}, not {_a(kind)}"
     for name, kind in sorted(found.items()):
         if name not in objects:
-            return f"it has a {kind} {name} that plan format {version} does not have"
+            return f"it has {_a(kind)} {name} that plan format {version} does not have"
     actual = read_schema(connection)
     for name, shape in sorted(expected.items()):
         if actual[name] != shape:
@@ -121,7 +125,11 @@ def _in(values: tuple[str, ...]) -> str:
 
 
 def _date(column: str, *, null: bool = False) -> Rule:
-    condition = f"typeof({column}) = 'text' AND date({column}) IS {column}"
+    # date() keeps 2026-02-30 as it is; a modifier makes it say what day that really is.
+    condition = (
+        f"typeof({column}) = 'text' AND date({column}, '+0 days') IS {column}"
+        f" AND {column} >= '0001-01-01'"
+    )
     if null:
         condition = f"{column} IS NULL OR ({condition})"
     return Rule(column, condition, "a date like 2026-11-29")
@@ -261,4 +269,7 @@ def value_problems(connection: sqlite3.Connection, version: int) -> Iterator[str
                 yield f"plan setting {key}: {_shown(value)} is not a value Onproduct wrote"
     broken = connection.execute("PRAGMA foreign_key_check").fetchone()
     if broken is not None:
-        yield f"{broken[0].replace('_', ' ')} {broken[1]} points at a {broken[2]} that is not there"
+        yield (
+            f"{broken[0].replace('_', ' ')} {broken[1]} points at {_a(broken[2])}"
+            " that is not there"
+        )

@@ -23,7 +23,7 @@ from onproduct import version
 from onproduct.domain.categories import CATEGORIES
 from onproduct.domain.items import ItemFields, ValidationError
 from onproduct.domain.ranking import BACKLOG
-from onproduct.storage.errors import StorageError
+from onproduct.storage.errors import DISK_FULL, DiskFullError, StorageError
 from onproduct.storage.lock import OPEN_ELSEWHERE, PlanBusyError
 from onproduct.storage.planfile import (
     PLAN_SUFFIX,
@@ -431,6 +431,8 @@ class MainWindow(QMainWindow):
                 plan = open_plan(path)
             except PlanBusyError:  # another Onproduct is changing it: look, do not touch
                 plan = open_read_only(path, OPEN_ELSEWHERE)
+            except DiskFullError:  # readable, but no change could be saved
+                plan = open_read_only(path, DISK_FULL)
         except StorageError as error:
             self._warn("Cannot open plan", str(error))
             if not path.exists():
