@@ -31,7 +31,12 @@ def onproduct(*args: str | Path) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.parametrize(
     ("device", "fmt"),
-    [("/dev/zero", "csv"), ("/dev/zero", "trello"), ("/dev/urandom", "jira"), ("/dev/zero", "auto")],
+    [
+        ("/dev/zero", "csv"),
+        ("/dev/zero", "trello"),
+        ("/dev/urandom", "jira"),
+        ("/dev/zero", "auto"),
+    ],
 )
 def test_a_device_is_refused_at_once(sample_path: Path, device: str, fmt: str) -> None:
     before = fingerprint(sample_path.parent)
@@ -46,7 +51,9 @@ def test_a_file_beyond_the_limit_is_refused_saying_the_limit(tmp_path: Path) -> 
     huge = tmp_path / "huge.csv"
     with huge.open("wb") as handle:  # sparse: takes no room on the disk
         handle.truncate(MAX_CSV_BYTES + 1)
-    with pytest.raises(ExchangeError, match=r"huge.csv is 2.0 GB; Onproduct imports files of up to 2.0 GB"):
+    with pytest.raises(
+        ExchangeError, match=r"huge.csv is 2.0 GB; Onproduct imports files of up to 2.0 GB"
+    ):
         read_source(huge)
     board = tmp_path / "board.json"
     with board.open("wb") as handle:
@@ -69,21 +76,27 @@ def test_a_bad_byte_far_into_a_file_names_its_line(tmp_path: Path) -> None:
     path = tmp_path / "late.csv"
     path.write_bytes(("key,title,category\n" + "\n".join(rows) + "\n").encode("latin-1"))
     assert path.stat().st_size > 2 * 1024 * 1024
-    with pytest.raises(ExchangeError, match=r"late.csv, line 33335: the file is not UTF-8 text .byte 0x81"):
+    with pytest.raises(
+        ExchangeError, match=r"late.csv, line 33335: the file is not UTF-8 text .byte 0x81"
+    ):
         read_plan_csv(path)
     jira = tmp_path / "jira.csv"
-    jira.write_bytes(
-        ("Summary,Issue key,Issue Type\n" + "\n".join(rows) + "\n").encode("latin-1")
-    )
-    with pytest.raises(ExchangeError, match=r"jira.csv, line 33335: byte 0x81 is neither UTF-8 nor"):
+    jira.write_bytes(("Summary,Issue key,Issue Type\n" + "\n".join(rows) + "\n").encode("latin-1"))
+    with pytest.raises(
+        ExchangeError, match=r"jira.csv, line 33335: byte 0x81 is neither UTF-8 nor"
+    ):
         read_jira(jira)
 
 
+# The child's own peak (VmHWM starts afresh at exec; ru_maxrss would carry over the
+# peak of the pytest process it was forked from).
 MEASURE = """
-import resource, sys
+import sys
+from pathlib import Path
 from onproduct.cli import run
 code = run(sys.argv[1:])
-print("peak", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, "code", code)
+peak = next(l for l in Path("/proc/self/status").read_text().splitlines() if l.startswith("VmHWM"))
+print("peak", int(peak.split()[1]) // 1024, "code", code)
 """
 
 

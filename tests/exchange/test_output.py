@@ -106,7 +106,9 @@ def test_an_export_onto_a_file_of_the_open_plan_is_refused(sample_path: Path) ->
             (shm, "holds how its readers share it"),
             (lock_path(sample_path), "holds its lock"),
         ):
-            with pytest.raises(ExchangeError, match=f"part of the plan sample.onproduct .it {words}"):
+            with pytest.raises(
+                ExchangeError, match=f"part of the plan sample.onproduct .it {words}"
+            ):
                 check_export(target, sample_path)
             line = refused(onproduct("export", sample_path, "--csv", target))
             assert "is part of the plan sample.onproduct" in line

@@ -119,6 +119,8 @@ def test_a_failed_export_leaves_the_old_file_alone(qapp, sample_plan: Plan, tmp_
     assert path.read_bytes() == b"the old export"
     blocked = tmp_path / "folder.pdf"
     blocked.mkdir()
-    with pytest.raises(ExchangeError, match=r"folder\.pdf is a folder, not a file an export can replace"):
+    with pytest.raises(
+        ExchangeError, match=r"folder\.pdf is a folder, not a file an export can replace"
+    ):
         write_report_pdf(blocked, data)
     assert blocked.is_dir() and not list(tmp_path.glob(".*.part"))

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from onproduct.domain.items import Item, ItemFields
-from onproduct.storage.errors import PlanFileError
+from onproduct.storage.errors import PlanFileError, StorageError
 from onproduct.storage.planfile import (
     create_plan,
     inspect,
@@ -140,30 +140,26 @@ def _tamper(path: Path, *statements: str) -> None:
         connection.close()
 
 
-ODD = {
-    "a done date that is no date": (
-        ["UPDATE item SET done_on = '2026-13-45' WHERE id = (SELECT min(id) FROM item)"],
-        r"item \d+: done_on is '2026-13-45', not a date like 2026-11-29",
-    ),
+REFUSED = {
     "a sprint start that is no date": (
         ["UPDATE sprint SET start_date = 'yesterday' WHERE id = (SELECT min(id) FROM sprint)"],
         r"sprint \d+: start_date is 'yesterday', not a date",
+    ),
+    "a sprint end on the 30th of February": (
+        ["UPDATE sprint SET end_date = '2026-02-30' WHERE id = (SELECT min(id) FROM sprint)"],
+        r"sprint \d+: end_date is '2026-02-30', not a date",
     ),
     "a setting that is not JSON": (
         ["UPDATE plan_setting SET value = '{not json' WHERE key = 'basis'"],
         r"plan setting basis: '\{not json' is not a value Onproduct wrote",
     ),
-    "an unknown category": (
-        ["UPDATE item SET category = 'marketing' WHERE id = (SELECT min(id) FROM item)"],
-        r"item \d+: category is 'marketing', not one of feature, automation",
+    "an operation of an unknown kind": (
+        ["UPDATE operation SET kind = 'marketing' WHERE id = (SELECT min(id) FROM operation)"],
+        r"operation \d+: kind is 'marketing', not one of product, development",
     ),
-    "an estimate that is text": (
-        ["UPDATE item SET estimate = 'lots' WHERE id = (SELECT min(id) FROM item)"],
-        r"item \d+: estimate is 'lots', not empty or a number",
-    ),
-    "a label pointing at no item": (
-        ["INSERT INTO item_label (item_id, position, label) VALUES (999999, 0, 'lost')"],
-        r"item label \d+ points at an item that is not there",
+    "an item in a sprint that is not there": (
+        ["UPDATE item SET sprint_id = 999999 WHERE id = (SELECT min(id) FROM item)"],
+        r"item \d+ points at a sprint that is not there",
     ),
     "a missing table": (
         ["DROP TABLE operation"],
@@ -185,17 +181,77 @@ ODD = {
 }
 
 
-@pytest.mark.parametrize("case", ODD, ids=list(ODD))
-def test_odd_contents_are_refused_in_one_line_before_any_write(
+@pytest.mark.parametrize("case", REFUSED, ids=list(REFUSED))
+def test_a_plan_not_what_it_says_is_refused_in_one_line_before_any_write(
     sample_path: Path, case: str
 ) -> None:
-    statements, message = ODD[case]
+    statements, message = REFUSED[case]
     _tamper(sample_path, *statements)
     before = fingerprint(sample_path.parent)
     for opening in (open_plan, open_snapshot):
         with pytest.raises(PlanFileError, match=message):
             opening(sample_path)
     assert re.search(message, one_line(onproduct("metrics", sample_path, "--json"), "metrics"))
+    assert fingerprint(sample_path.parent) == before
+
+
+# Values of items are checked as the rows are read (every read of items: the board,
+# exports, reports), naming the row; metrics checks what its sums use.
+ODD_ITEMS = {
+    "a done date that is no date": (
+        "UPDATE item SET done_on = '2026-13-45' WHERE id = (SELECT min(id) FROM item)",
+        r"item \d+: done_on is '2026-13-45', not a date like 2026-11-29",
+        False,
+    ),
+    "an unknown category": (
+        "UPDATE item SET category = 'marketing' WHERE id = (SELECT min(id) FROM item)",
+        r"item \d+: category is 'marketing', not one of feature, automation",
+        True,
+    ),
+    "an estimate that is text": (
+        "UPDATE item SET estimate = 'lots' WHERE id = (SELECT min(id) FROM item)",
+        r"item \d+: estimate is 'lots', not empty or a number",
+        True,
+    ),
+    "a status of someone else's": (
+        "UPDATE item SET status = 'blocked' WHERE id = (SELECT min(id) FROM item)",
+        r"item \d+: status is 'blocked', not one of todo, doing, done",
+        False,
+    ),
+    "a title that is bytes": (
+        "UPDATE item SET title = X'4142' WHERE id = (SELECT min(id) FROM item)",
+        r"item \d+: title is b'AB', not text",
+        False,
+    ),
+    "a label that is bytes": (
+        "UPDATE item_label SET label = X'07' WHERE rowid = (SELECT min(rowid) FROM item_label)",
+        r"item label of item \d+: b'\\x07' is not text",
+        False,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", ODD_ITEMS, ids=list(ODD_ITEMS))
+def test_an_odd_value_in_an_item_is_reported_with_its_row(
+    sample_path: Path, tmp_path: Path, case: str
+) -> None:
+    statement, message, in_metrics = ODD_ITEMS[case]
+    _tamper(sample_path, statement)
+    before = fingerprint(sample_path.parent)
+    plan = open_plan(sample_path)
+    try:
+        with pytest.raises(StorageError, match=message):
+            plan.items()
+    finally:
+        plan.close()
+    out = tmp_path / "out.csv"
+    assert re.search(message, one_line(onproduct("export", sample_path, "--csv", out), "export"))
+    metrics = onproduct("metrics", sample_path, "--json")
+    if in_metrics:
+        assert re.search(message, one_line(metrics, "metrics"))
+    else:  # a value metrics does not read: its figures are right
+        assert metrics.returncode == 0, metrics.stderr
+    assert not out.exists()
     assert fingerprint(sample_path.parent) == before
 
 
@@ -210,14 +266,14 @@ def test_the_window_refuses_an_odd_plan_and_carries_on(
     monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *_a: warned.append(text))
     good = tmp_path / "good.onproduct"
     shutil.copyfile(sample_path, good)
-    _tamper(sample_path, "UPDATE item SET done_on = '2026-02-30' WHERE id = 1")
+    _tamper(sample_path, "UPDATE sprint SET end_date = '2026-02-30' WHERE id = 1")
     window = MainWindow(settings, tmp_path / "data")
     qtbot.addWidget(window)
     window.show()
     assert window.open_plan(good)
     before = fingerprint(tmp_path)
     assert not window.open_plan(sample_path)
-    assert len(warned) == 1 and "done_on is '2026-02-30', not a date" in warned[0]
+    assert len(warned) == 1 and "end_date is '2026-02-30', not a date" in warned[0]
     assert window.document is not None and window.document.plan.path == good.absolute()
     window.document.add_item(ItemFields("Still working", "feature"))  # the window carries on
     assert "Still working" in {i.title for i in window.document.items.items()}

@@ -13,12 +13,14 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import date
 from functools import wraps
+from itertools import chain
 from operator import attrgetter
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from peewee import SqliteDatabase
 
+from onproduct.domain.categories import CATEGORY_KEYS
 from onproduct.domain.items import (
     ITEM_FIELD_NAMES,
     Baseline,
@@ -55,6 +57,7 @@ from onproduct.storage.records import (
     sprint_from_row,
     sprint_values,
 )
+from onproduct.storage.schema import bad_date, item_rows_problem, unusable
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -259,11 +262,29 @@ class Plan:
             ).fetchall()
         except DATABASE_ERRORS as error:
             raise StorageError(f"The plan's items could not be read: {error}.") from error
+        # Values another program may have written: one pass per column, rows named.
+        problem = item_rows_problem(rows, _ITEM_COLUMNS)
+        if problem is None and not set(map(type, chain.from_iterable(labels.values()))) <= {str}:
+            problem = next(
+                f"item label of item {item_id}: {label!r} is not text"
+                for item_id, names in labels.items()
+                for label in names
+                if type(label) is not str
+            )
+        if problem is not None:
+            raise StorageError(unusable(self.path.name, problem))
         no_labels: tuple[str, ...] = ()
         try:
             return self._items_of(rows, labels, no_labels)
-        except (ValueError, TypeError) as error:  # a value written behind our back
-            raise StorageError(f"The plan's items could not be read: {error}.") from error
+        except (ValueError, TypeError):  # a done date that is no date
+            day = _ITEM_COLUMNS.index("done_on")
+            for row in rows:
+                try:
+                    _day(row[day])
+                except (ValueError, TypeError):
+                    bad = bad_date("item", row[0], "done_on", row[day])
+                    raise StorageError(unusable(self.path.name, bad)) from None
+            raise
 
     @staticmethod
     def _items_of(
@@ -331,8 +352,12 @@ class Plan:
         ).fetchall()
         plans = []
         for operation_id, saves, status, done_on, sprint_end in rows:
-            end = _day(sprint_end)
-            done = (_day(done_on) or end) if status == "done" else None
+            try:
+                end = _day(sprint_end)
+                done = (_day(done_on) or end) if status == "done" else None
+            except (ValueError, TypeError):
+                bad = bad_date("item of operation", operation_id, "done_on", done_on)
+                raise StorageError(unusable(self.path.name, bad)) from None
             plans.append(AutomationPlan(operation_id, saves, done, end))
         return plans
 
@@ -349,14 +374,25 @@ class Plan:
         of the whole plan (sprint_id None), planned or not."""
         where, params = ("WHERE sprint_id = ?", (sprint_id,)) if sprint_id is not None else ("", ())
         rows = self._db.execute_sql(
-            "SELECT category, count(*), coalesce(sum(estimate), 0), sum(estimate IS NULL)"
+            "SELECT category, count(*), coalesce(sum(estimate), 0), sum(estimate IS NULL),"
+            " sum(typeof(estimate) NOT IN ('real', 'integer', 'null'))"
             f" FROM item {where} GROUP BY category",
             params,
         ).fetchall()
+        if any(category not in CATEGORY_KEYS or odd for category, *_, odd in rows):
+            self._raise_unusable(where, params)
         return {
             cat: CategoryTotals(count, float(effort), int(unest))
-            for cat, count, effort, unest in rows
+            for cat, count, effort, unest, _odd in rows
         }
+
+    def _raise_unusable(self, where: str, params: Sequence[object]) -> None:
+        """StorageError naming the first item (of a scope) with a value the app cannot use."""
+        rows = self._db.execute_sql(
+            f"SELECT {', '.join(_ITEM_COLUMNS)} FROM item {where}", params
+        ).fetchall()
+        problem = item_rows_problem(rows, _ITEM_COLUMNS) or "an item that cannot be read"
+        raise StorageError(unusable(self.path.name, problem))
 
     def sprint_operations(self) -> list[SprintOperations]:
         """Operations effort of the items of each sprint: an item counts its actual

@@ -29,7 +29,7 @@ from onproduct.storage.files import is_no_space, nearly_full, not_regular, open_
 from onproduct.storage.lock import PlanLock, lock_path
 from onproduct.storage.migrations import SCHEMA_VERSION, STEPS, steps_after
 from onproduct.storage.plan import Plan, Upgrade, connect, connect_memory
-from onproduct.storage.schema import schema_problem, value_problems
+from onproduct.storage.schema import schema_problem, unusable, value_problems
 
 PLAN_SUFFIX = ".onproduct"
 # PRAGMA application_id of every plan: "OnPr". Tells our files from other SQLite files.
@@ -177,10 +177,7 @@ def inspect(path: Path) -> int:
             if problems != ["ok"]:
                 raise PlanFileError(f"{name} is damaged and cannot be opened ({problems[0]}).")
             for bad in value_problems(connection, version):
-                raise PlanFileError(
-                    f"{name} holds a value Onproduct cannot use ({bad}). It was not changed;"
-                    " restore a backup (File ▸ Restore from Backup) or correct that row."
-                )
+                raise PlanFileError(unusable(name, bad))
     except sqlite3.Error as error:
         raise unreadable(name, path, error) from error
     return int(version)
