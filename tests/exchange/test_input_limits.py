@@ -3,7 +3,6 @@ anything is written. Only regular files are read; CSV is read as a stream."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,17 +15,10 @@ from onproduct.exchange.own_csv import read_plan_csv
 from onproduct.exchange.sources import read_source
 from onproduct.exchange.text import MAX_CSV_BYTES, MAX_JSON_BYTES, MAX_LINE_BYTES
 
+from ..commands import onproduct
 from ..helpers import fingerprint
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def onproduct(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "onproduct", *map(str, args)],
-        capture_output=True, text=True, timeout=30, cwd=ROOT,
-        env={k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"},
-    )  # fmt: skip
 
 
 @pytest.mark.parametrize(

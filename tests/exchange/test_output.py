@@ -17,24 +17,8 @@ from onproduct.exchange.output import check_export, write_beside
 from onproduct.storage.lock import lock_path
 from onproduct.storage.planfile import open_plan, sidecars
 
+from ..commands import onproduct, refused
 from ..helpers import dump, fingerprint
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def onproduct(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "onproduct", *map(str, args)],
-        capture_output=True, text=True, timeout=60, cwd=ROOT,
-        env={k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"},
-    )  # fmt: skip
-
-
-def refused(result: subprocess.CompletedProcess[str]) -> str:
-    assert result.returncode == 1, result.stdout
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("onproduct export: "), result.stderr
-    return lines[0]
 
 
 @pytest.mark.parametrize("flag", ["--csv", "--pdf"])
@@ -44,7 +28,7 @@ def test_an_export_never_replaces_a_device(tmp_path: Path, sample_path: Path, fl
         os.mknod(device, stat.S_IFCHR | 0o666, os.makedev(1, 3))
     else:
         device = Path(os.devnull)
-    line = refused(onproduct("export", sample_path, flag, device))
+    line = refused(onproduct("export", sample_path, flag, device), "export")
     assert "is a device, not a file an export can replace" in line
     assert stat.S_ISCHR(os.stat(device).st_mode)
 
@@ -54,7 +38,7 @@ def test_an_export_never_replaces_a_read_only_file(tmp_path: Path, sample_path: 
     target.write_text("mine", encoding="utf-8")
     target.chmod(0o444)
     before = fingerprint(tmp_path)
-    line = refused(onproduct("export", sample_path, "--csv", target))
+    line = refused(onproduct("export", sample_path, "--csv", target), "export")
     assert "kept.csv is read-only, so it was not replaced" in line
     assert fingerprint(tmp_path) == before and stat.S_IMODE(target.stat().st_mode) == 0o444
 
@@ -86,7 +70,7 @@ def test_an_export_through_a_link_writes_the_file_and_keeps_the_link(
 def test_an_export_never_replaces_a_plan(tmp_path: Path, sample_path: Path) -> None:
     other = tmp_path / "other.onproduct"
     other.write_bytes(sample_path.read_bytes())
-    line = refused(onproduct("export", sample_path, "--csv", other))
+    line = refused(onproduct("export", sample_path, "--csv", other), "export")
     assert "other.onproduct is an Onproduct plan; an export never replaces one" in line
     assert other.read_bytes() == sample_path.read_bytes()
 
@@ -110,7 +94,7 @@ def test_an_export_onto_a_file_of_the_open_plan_is_refused(sample_path: Path) ->
                 ExchangeError, match=f"part of the plan sample.onproduct .it {words}"
             ):
                 check_export(target, sample_path)
-            line = refused(onproduct("export", sample_path, "--csv", target))
+            line = refused(onproduct("export", sample_path, "--csv", target), "export")
             assert "is part of the plan sample.onproduct" in line
         with pytest.raises(ExchangeError, match="is the plan itself"):
             check_export(sample_path.parent / "." / sample_path.name, sample_path)

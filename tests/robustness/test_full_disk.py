@@ -15,25 +15,11 @@ import pytest
 from onproduct.storage.planfile import create_plan, sidecars
 from onproduct.storage.seeding import write_sample
 
+from ..commands import onproduct, open_in_window, refused
 from ..disk import fill, small_disk
 from ..helpers import dump, fingerprint
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def onproduct(*args: str | Path, env: dict[str, str] | None = None):
-    return subprocess.run(
-        [sys.executable, "-m", "onproduct", *map(str, args)],
-        capture_output=True, text=True, timeout=120, cwd=ROOT,
-        env=env or {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"},
-    )  # fmt: skip
-
-
-def one_line(result: subprocess.CompletedProcess[str], command: str) -> str:
-    assert result.returncode == 1, result.stdout + result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith(f"onproduct {command}: "), result.stderr
-    return lines[0]
 
 
 @pytest.fixture
@@ -64,7 +50,7 @@ def test_an_import_on_a_full_disk_says_so_and_leaves_the_plan_whole(
     source = backlog(tmp_path / "big.csv", 4000)
     before = dump(plan_on_disk)
     fill(disk, leave=64 * 1024)  # room to open the plan, not for the import
-    line = one_line(onproduct("import", plan_on_disk, source), "import")
+    line = refused(onproduct("import", plan_on_disk, source), "import")
     assert "the disk is full" in line and "damaged" not in line
     assert dump(plan_on_disk) == before
     leftovers = sorted(p.name for p in disk.iterdir() if p.name not in {"plan.onproduct", "filler"})
@@ -74,7 +60,7 @@ def test_an_import_on_a_full_disk_says_so_and_leaves_the_plan_whole(
     assert result.returncode == 0, result.stderr
     # With no room at all, not even the log can be made: the same words.
     filler = fill(disk, leave=0)
-    line = one_line(onproduct("import", plan_on_disk, source), "import")
+    line = refused(onproduct("import", plan_on_disk, source), "import")
     assert "the disk is full" in line and "damaged" not in line
     assert [p.name for p in disk.iterdir() if p.name.startswith("plan.onproduct-")] == []
     # Room again: the same import goes through.
@@ -89,29 +75,7 @@ def test_the_window_opens_a_plan_on_a_full_disk_read_only_and_says_why(
 ) -> None:
     fill(disk, leave=0)
     before = fingerprint(disk)
-    script = """
-import sys, tempfile
-from pathlib import Path
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QMessageBox
-from onproduct.ui.main_window import MainWindow
-from onproduct.ui.settings import Settings
-app = QApplication([])
-QMessageBox.warning = lambda _p, _t, text, *_a: print("warned:", text)
-QMessageBox.information = lambda _p, _t, text, *_a: print("told:", text)
-folder = Path(tempfile.mkdtemp())
-window = MainWindow(Settings(QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat)),
-                    folder / "data")
-window.show()
-print("opened:", window.open_plan(Path(sys.argv[1])))
-print("items:", len(window.document.items.items()))
-window.close()
-"""
-    shown = subprocess.run(
-        [sys.executable, "-c", script, str(plan_on_disk)],
-        capture_output=True, text=True, timeout=60, cwd=ROOT,
-        env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
-    )  # fmt: skip
+    shown = open_in_window(plan_on_disk)
     assert shown.returncode == 0, shown.stderr
     assert "opened: True" in shown.stdout
     assert "is open read-only because the disk holding it is full" in shown.stdout
@@ -127,13 +91,13 @@ def test_a_pdf_export_on_a_full_disk_keeps_the_old_pdf(
     assert first.returncode == 0, first.stderr
     old = target.read_bytes()
     fill(disk, leave=16 * 1024)  # less than the PDF needs
-    line = one_line(onproduct("export", sample_path, "--pdf", target), "export")
+    line = refused(onproduct("export", sample_path, "--pdf", target), "export")
     assert "not enough space on the disk for sprint.pdf" in line
     assert "the file that was there is unchanged" in line
     assert target.read_bytes() == old
     assert sorted(p.name for p in disk.iterdir()) == ["filler", "sprint.pdf"]
     fill(disk, leave=0)
-    csv_line = one_line(onproduct("export", sample_path, "--csv", disk / "plan.csv"), "export")
+    csv_line = refused(onproduct("export", sample_path, "--csv", disk / "plan.csv"), "export")
     assert "not enough space" in csv_line and "nothing was written" in csv_line
     assert not (disk / "plan.csv").exists()
 
@@ -163,7 +127,7 @@ def test_a_plan_with_room_for_nothing_still_opens_for_reading(
     for command in (("metrics", plan_on_disk), ("export", plan_on_disk, "--csv", os.devnull)):
         result = onproduct(*command)
         if command[0] == "export":  # /dev/null is a device: refused, but not as damaged
-            assert "is a device, not a file an export can replace" in one_line(result, "export")
+            assert "is a device, not a file an export can replace" in refused(result, "export")
         else:
             assert result.returncode == 0, result.stderr
     assert fingerprint(disk) == before

@@ -9,8 +9,6 @@ import re
 import shutil
 import sqlite3
 import struct
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -27,31 +25,8 @@ from onproduct.storage.planfile import (
 )
 from onproduct.storage.seeding import write_sample
 
+from ..commands import onproduct, open_in_window, refused
 from ..helpers import dump, fingerprint
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def onproduct(*args: str | Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "onproduct", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        cwd=ROOT,
-        env={k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"},
-    )
-
-
-def one_line(result: subprocess.CompletedProcess[str], command: str) -> str:
-    """The single stderr line of a refused command (no traceback, non-zero exit)."""
-    assert result.returncode == 1, result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith(f"onproduct {command}: ")
-    assert "Traceback" not in result.stderr
-    return lines[0]
-
 
 # ------------------------------------------------- a checkpoint cut short
 
@@ -191,7 +166,7 @@ def test_a_plan_not_what_it_says_is_refused_in_one_line_before_any_write(
     for opening in (open_plan, open_snapshot):
         with pytest.raises(PlanFileError, match=message):
             opening(sample_path)
-    assert re.search(message, one_line(onproduct("metrics", sample_path, "--json"), "metrics"))
+    assert re.search(message, refused(onproduct("metrics", sample_path, "--json"), "metrics"))
     assert fingerprint(sample_path.parent) == before
 
 
@@ -245,10 +220,10 @@ def test_an_odd_value_in_an_item_is_reported_with_its_row(
     finally:
         plan.close()
     out = tmp_path / "out.csv"
-    assert re.search(message, one_line(onproduct("export", sample_path, "--csv", out), "export"))
+    assert re.search(message, refused(onproduct("export", sample_path, "--csv", out), "export"))
     metrics = onproduct("metrics", sample_path, "--json")
     if in_metrics:
-        assert re.search(message, one_line(metrics, "metrics"))
+        assert re.search(message, refused(metrics, "metrics"))
     else:  # a value metrics does not read: its figures are right
         assert metrics.returncode == 0, metrics.stderr
     assert not out.exists()
@@ -295,37 +270,13 @@ def test_a_plan_whose_item_is_an_endless_view_is_refused_at_once(sample_path: Pa
     before = fingerprint(sample_path.parent)
     # In child processes with timeouts: reading such a view never ends.
     for command in (("metrics", sample_path), ("export", sample_path, "--csv", "out.csv")):
-        line = one_line(onproduct(*command, timeout=30), command[0])
+        line = refused(onproduct(*command, timeout=30), command[0])
         assert "item is a view, not a table" in line
-    window = subprocess.run(
-        [sys.executable, "-c", OPEN_IN_WINDOW, str(sample_path)],
-        capture_output=True, text=True, timeout=60, cwd=ROOT,
-        env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
-    )  # fmt: skip
+    window = open_in_window(sample_path)
     assert window.returncode == 0, window.stderr
     assert "item is a view, not a table" in window.stdout
     assert "window alive" in window.stdout
     assert fingerprint(sample_path.parent) == before
-
-
-OPEN_IN_WINDOW = """
-import sys, tempfile
-from pathlib import Path
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QMessageBox
-from onproduct.ui.main_window import MainWindow
-from onproduct.ui.settings import Settings
-app = QApplication([])
-QMessageBox.warning = lambda _p, _t, text, *_a: print("warned:", text)
-QMessageBox.information = lambda _p, _t, text, *_a: print("told:", text)
-folder = Path(tempfile.mkdtemp())
-window = MainWindow(Settings(QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat)),
-                    folder / "data")
-window.show()
-print("opened:", window.open_plan(Path(sys.argv[1])))
-app.processEvents()
-print("window alive" if window.isVisible() else "window gone")
-"""
 
 
 # ------------------------------------------------------ a named pipe
@@ -341,17 +292,13 @@ def test_a_named_pipe_is_refused_never_waited_on(tmp_path: Path, sample_path: Pa
         ("export", fifo, "--pdf", tmp_path / "out.pdf"),
         ("import", fifo, tmp_path / "backlog.csv"),
     ):
-        line = one_line(onproduct(*command, timeout=30), str(command[0]))
+        line = refused(onproduct(*command, timeout=30), str(command[0]))
         assert "pipe.onproduct is a named pipe, not a plan file" in line
     feed = tmp_path / "feed.csv"
     os.mkfifo(feed)
-    line = one_line(onproduct("import", sample_path, feed, timeout=30), "import")
+    line = refused(onproduct("import", sample_path, feed, timeout=30), "import")
     assert line.endswith("feed.csv is a named pipe, not a file to import.")
-    window = subprocess.run(
-        [sys.executable, "-c", OPEN_IN_WINDOW, str(fifo)],
-        capture_output=True, text=True, timeout=60, cwd=ROOT,
-        env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
-    )  # fmt: skip
+    window = open_in_window(fifo)
     assert "is a named pipe, not a plan file" in window.stdout, window.stdout + window.stderr
     assert "window alive" in window.stdout
     assert not (tmp_path / "out.csv").exists() and not (tmp_path / "out.pdf").exists()

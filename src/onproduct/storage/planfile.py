@@ -367,12 +367,7 @@ def backup_file(source: Path, destination: Path) -> None:
     if destination.exists():
         raise StorageError(f"{destination.name} already exists; it was not overwritten.")
     try:
-        with reading(source) as src:
-            dst = sqlite3.connect(destination)
-            try:
-                src.backup(dst)
-            finally:
-                dst.close()
+        _backup_into(source, destination)
     except sqlite3.Error as error:
         for leftover in (destination, *sidecars(destination)):
             leftover.unlink(missing_ok=True)
@@ -517,15 +512,19 @@ def copy_plan_file(source: Path, destination: Path) -> None:
     """A consistent copy of a closed or open plan file (backups, restores), made the
     same way as Save As."""
 
-    def fill(temporary: Path) -> None:
-        with reading(source) as src:
-            dst = sqlite3.connect(temporary)
-            try:
-                src.backup(dst)
-            finally:
-                dst.close()
+    _copy_into_place(
+        destination, lambda temporary: _backup_into(source, temporary), f"Could not copy {source.name}"
+    )
 
-    _copy_into_place(destination, fill, f"Could not copy {source.name}")
+
+def _backup_into(source: Path, destination: Path) -> None:
+    """SQLite's backup API from a plan file (read as `reading` does) into a new file."""
+    with reading(source) as src:
+        dst = sqlite3.connect(destination)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
 
 
 def _copy_into_place(destination: Path, fill: Callable[[Path], None], failure: str) -> None:
