@@ -11,7 +11,10 @@ from datetime import date
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, QStringListModel, Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractSpinBox,
     QComboBox,
     QCompleter,
     QDateEdit,
@@ -20,6 +23,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLayoutItem,
     QLineEdit,
     QPlainTextEdit,
     QVBoxLayout,
@@ -49,6 +53,26 @@ from onproduct.ui.colors import category_color
 T = TypeVar("T")
 ItemCheck = Callable[[ItemFields], ItemFields]
 SprintCheck = Callable[[SprintFields], SprintFields]
+
+
+_INPUTS = (QLineEdit, QComboBox, QAbstractSpinBox, QPlainTextEdit, QAbstractItemView)
+
+
+def _first_input(item: QLayoutItem) -> QWidget | None:
+    """The first enabled, visible input widget in a layout item (a widget or a layout)."""
+    widget = item.widget()
+    if widget is not None:
+        usable = widget.isEnabled() and not widget.isHidden()
+        return widget if usable and isinstance(widget, _INPUTS) else None
+    layout = item.layout()
+    if layout is None:
+        return None
+    for position in range(layout.count()):
+        child = layout.itemAt(position)
+        found = _first_input(child) if child is not None else None
+        if found is not None:
+            return found
+    return None
 
 
 def _effort_text(value: float | None) -> str:
@@ -88,10 +112,38 @@ class FormDialog(QDialog, Generic[T]):
         )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        # Enter accepts from any field (OK is the default button); no button takes the
+        # focus by itself, so a space typed before the first field has focus never
+        # presses Cancel or OK.
+        for button in self.buttons.buttons():
+            button.setAutoDefault(False)
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        if ok is not None:
+            ok.setDefault(True)
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
+
+    def first_field(self) -> QWidget | None:
+        """The first field of the form that takes typing or a choice (not a label)."""
+        for row in range(self.form.rowCount()):
+            item = self.form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+            if item is None:
+                item = self.form.itemAt(row, QFormLayout.ItemRole.SpanningRole)
+            found = _first_input(item) if item is not None else None
+            if found is not None:
+                return found
+        return None
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not event.spontaneous():
+            field = self.first_field()
+            if field is not None:
+                field.setFocus(Qt.FocusReason.OtherFocusReason)
+                if isinstance(field, QLineEdit):
+                    field.selectAll()
 
     def show_error(self, message: str) -> None:
         self.error.setText(message)
