@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from PySide6.QtCore import QItemSelectionModel, QStringListModel, Qt, QTimer, Signal
@@ -24,7 +24,7 @@ from onproduct.domain.items import Sprint, format_effort
 from onproduct.domain.metrics import CategoryTotals, advice, compute_metrics
 from onproduct.domain.ranking import BACKLOG, Bucket
 from onproduct.domain.settings import PlanSettings
-from onproduct.ui.document import PlanDocument
+from onproduct.ui.document import PlanDocument, SprintClosedError, closed_message
 from onproduct.ui.gauge import GaugePanel
 from onproduct.ui.lane_model import LaneModel
 from onproduct.ui.lanes import LaneHeader, LaneView
@@ -57,6 +57,8 @@ class BoardWidget(QWidget):
     sprintChanged = Signal()
     # The selection or the active list changed: actions may enable or disable.
     selectionChanged = Signal()
+    # A move was refused (a closed sprint): the one line that says why and how.
+    refused = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -134,6 +136,7 @@ class BoardWidget(QWidget):
         self._active: LaneView = self.backlog_view
         for view in self.views():
             view.focused.connect(self._on_view_focused)
+            view.refused.connect(self.refused)
             view.activated.connect(lambda _index, v=view: self._on_view_focused(v))
 
     # -------------------------------------------------------------- structure
@@ -223,13 +226,25 @@ class BoardWidget(QWidget):
             view = self.lane_views[cat.key]
             view.set_placeholder(placeholder or f"Drop {cat.name.lower()} work here.")
             view.setEnabled(sprint_id is not None)
+        self._show_closed()
         self._refresh_totals()
         self.sprintChanged.emit()
         self.selectionChanged.emit()
 
     def _on_sprint_edited(self, *_: object) -> None:
+        self._show_closed()
         self._refresh_totals()
         self.sprintChanged.emit()
+
+    def _show_closed(self) -> None:
+        """A closed sprint's lanes look read-only and take no drops."""
+        sprint = self.current_sprint()
+        reason = closed_message(sprint) if sprint is not None and sprint.closed else None
+        for model in self._models[1:]:
+            model.locked = reason
+        for cat in CATEGORIES:
+            self.lane_views[cat.key].set_read_only(reason)
+            self.lane_headers[cat.key].set_locked(reason)
 
     def _on_settings_changed(self) -> None:
         assert self._document is not None
@@ -352,9 +367,18 @@ class BoardWidget(QWidget):
 
     # --------------------------------------------------------- moving items
 
+    def _refusing(self, change: Callable[[], bool]) -> bool:
+        """Run a move; a closed sprint's refusal becomes the board's one line."""
+        try:
+            return change()
+        except SprintClosedError as error:
+            self.refused.emit(str(error))
+            return False
+
     def _drop(self, ids: list[int], bucket: Bucket, before: int | None) -> bool:
         assert self._document is not None
-        moved = self._document.move_items(ids, bucket, before)
+        document = self._document
+        moved = self._refusing(lambda: document.move_items(ids, bucket, before))
         if moved:
             # After the drag has finished with the source view, select in the target.
             QTimer.singleShot(0, lambda: self.select_items(ids))
@@ -362,9 +386,10 @@ class BoardWidget(QWidget):
 
     def move_selection(self, bucket: Bucket) -> bool:
         ids = self.selected_ids()
-        if self._document is None or not ids:
+        document = self._document
+        if document is None or not ids:
             return False
-        if self._document.move_items(ids, bucket, None):
+        if self._refusing(lambda: document.move_items(ids, bucket, None)):
             self.select_items(ids)
             return True
         return False
@@ -376,9 +401,10 @@ class BoardWidget(QWidget):
     def plan_selection_into_sprint(self) -> bool:
         ids = self.selected_ids()
         sprint_id = self.current_sprint_id()
-        if self._document is None or not ids or sprint_id is None:
+        document = self._document
+        if document is None or not ids or sprint_id is None:
             return False
-        if self._document.plan_into_sprint(ids, sprint_id):
+        if self._refusing(lambda: document.plan_into_sprint(ids, sprint_id)):
             self.select_items(ids)
             return True
         return False
@@ -417,8 +443,9 @@ class BoardWidget(QWidget):
 
     def _reorder(self, model: LaneModel, ids: list[int], before: int | None) -> bool:
         bucket = model.bucket()
-        assert self._document is not None and bucket is not None
-        if self._document.move_items(ids, bucket, before):
+        document = self._document
+        assert document is not None and bucket is not None
+        if self._refusing(lambda: document.move_items(ids, bucket, before)):
             self.select_items(ids)
             return True
         return False

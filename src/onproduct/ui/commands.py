@@ -228,8 +228,9 @@ class DeleteOperationCommand(PlanCommand):
 
 
 class SprintStateCommand(PlanCommand):
-    """Closes, re-opens or baselines a sprint: its record and baseline, and item changes,
-    all written together; undo restores every one of them."""
+    """Closes, re-opens or baselines a sprint: its record and baseline, and item changes
+    (a closing's carried-over work, with the sprint `created` for it), all written
+    together; undo restores every one of them."""
 
     def __init__(
         self,
@@ -238,18 +239,22 @@ class SprintStateCommand(PlanCommand):
         before: Sprint,
         after: Sprint,
         changes: Sequence[ItemChange] = (),
+        created: Sprint | None = None,
     ) -> None:
         super().__init__(document, text)
         self._before = before
         self._after = after
         self._changes = tuple(changes)
+        self._created = created
 
     def apply(self) -> None:
-        self._document.write_sprint_state(self._after, {c.item_id: c.after for c in self._changes})
+        self._document.write_sprint_state(
+            self._after, {c.item_id: c.after for c in self._changes}, created=self._created
+        )
 
     def revert(self) -> None:
         self._document.write_sprint_state(
-            self._before, {c.item_id: c.before for c in self._changes}
+            self._before, {c.item_id: c.before for c in self._changes}, removed=self._created
         )
 
 

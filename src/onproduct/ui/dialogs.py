@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QLayoutItem,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -145,6 +146,9 @@ class FormDialog(QDialog, Generic[T]):
                 if isinstance(field, QLineEdit):
                     field.selectAll()
 
+    def ok_button(self) -> QPushButton:
+        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+
     def show_error(self, message: str) -> None:
         self.error.setText(message)
         self.error.show()
@@ -188,6 +192,7 @@ class ItemDialog(FormDialog[ItemFields]):
         operations: Sequence[Operation] = (),
         check: ItemCheck = validate_item,
         settings: PlanSettings | None = None,
+        read_only: str | None = None,
     ) -> None:
         super().__init__(parent, title, check)
 
@@ -279,6 +284,24 @@ class ItemDialog(FormDialog[ItemFields]):
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.title_edit.textChanged.connect(lambda text: ok.setEnabled(bool(text.strip())))
         ok.setEnabled(bool(fields.title.strip()))
+        if read_only is not None:
+            self._look_only(read_only)
+
+    def _look_only(self, reason: str) -> None:
+        """Show the item without letting it change (it belongs to a closed sprint)."""
+        for edit in (self.title_edit, self.estimate_edit, self.actual_edit, self.labels_edit,
+                     self.key_edit, self.saves_edit):  # fmt: skip
+            edit.setReadOnly(True)
+        self.description_edit.setReadOnly(True)
+        for box in (self.category_box, self.status_box, self.operation_box, self.done_edit):
+            box.setEnabled(False)
+        self.ok_button().hide()
+        close = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        close.setText("Close")
+        close.setDefault(True)
+        self.show_error(reason)
+        # Informative, not an error: the palette's own colours, not the red of a mistake.
+        self.error.setStyleSheet("padding: 4px; border: 1px solid palette(mid);")
 
     def _show_automation(self) -> None:
         # Only automation removes a manual operation; the rows stay out of the way otherwise.

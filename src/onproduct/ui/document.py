@@ -67,6 +67,9 @@ from onproduct.ui.sprint_model import SprintListModel
 
 _OPERATION_FIELDS = tuple(f.name for f in dataclass_fields(OperationFields))
 
+# Where a closing sprint's unfinished items go.
+CARRY_NEXT, CARRY_BACKLOG, CARRY_STAY = "next", "backlog", "stay"
+
 # A plan with more items than this opens in two steps (see PlanDocument.finish_loading).
 FIRST_SCREEN_ABOVE = 5_000
 # Backlog rows read for the first screen: more than the tallest screen shows.
@@ -88,6 +91,17 @@ def _every_item(method: _Method) -> _Method:
 
 def _quoted_or_count(items: Sequence[Item]) -> str:
     return f"“{items[0].title}”" if len(items) == 1 else f"{len(items)} items"
+
+
+class SprintClosedError(ValidationError):
+    """A change to a closed sprint's items: closed sprints are history."""
+
+
+def closed_message(sprint: Sprint) -> str:
+    return (
+        f"{sprint.name} is closed: it is the record of what happened."
+        " To change it, re-open it first (Sprint ▸ Re-open Sprint)."
+    )
 
 
 def bucket_name(bucket: Bucket) -> str:
@@ -215,9 +229,30 @@ class PlanDocument(QObject):
 
     # ------------------------------------------------- changes the UI asks for
 
+    def closed_sprint(self, sprint_id: int | None) -> Sprint | None:
+        """The sprint, if it is closed (its items are history); else None."""
+        if sprint_id is None:
+            return None
+        try:
+            sprint = self.sprints.sprint(sprint_id)
+        except KeyError:
+            return None
+        return sprint if sprint.closed else None
+
+    def refuse_closed(self, item_ids: Iterable[int], bucket: Bucket | None = None) -> None:
+        """SprintClosedError when a change would touch a closed sprint: items in one, or
+        a list of one they would go to."""
+        sprint_ids = [bucket.sprint_id] if bucket is not None else []
+        sprint_ids += [self.items.item(i).sprint_id for i in item_ids if i in self.items]
+        for sprint_id in dict.fromkeys(sprint_ids):
+            closed = self.closed_sprint(sprint_id)
+            if closed is not None:
+                raise SprintClosedError(closed_message(closed))
+
     @_every_item
     def add_item(self, fields: ItemFields, bucket: Bucket = BACKLOG) -> int | None:
         """Add an item at the end of a list; returns its id, None if the file refused it."""
+        self.refuse_closed((), bucket)
         fields = self.check_item(fields, None)
         if not bucket.is_backlog and bucket.category is not None:
             fields = replace(fields, category=bucket.category)
@@ -230,6 +265,7 @@ class PlanDocument(QObject):
 
     @_every_item
     def edit_item(self, item_id: int, fields: ItemFields) -> bool:
+        self.refuse_closed([item_id])
         fields = self.check_item(fields, item_id)
         item = self.items.item(item_id)
         after: dict[str, Any] = {
@@ -264,6 +300,7 @@ class PlanDocument(QObject):
         items = [self.items.item(i) for i in dict.fromkeys(item_ids) if i in self.items]
         if not items:
             return False
+        self.refuse_closed([item.id for item in items])
         text = f"Delete {_quoted_or_count(items)}"
         self.undo_stack.push(DeleteItemsCommand(self, text, items))
         return True
@@ -278,6 +315,7 @@ class PlanDocument(QObject):
             return False
         if before in moving:
             return False
+        self.refuse_closed(moving, bucket)
         changes = self._move_changes(moving, bucket, before)
         if not changes:
             return False
@@ -294,6 +332,7 @@ class PlanDocument(QObject):
     def plan_into_sprint(self, item_ids: Sequence[int], sprint_id: int) -> bool:
         """Move items into a sprint, each into the lane of its own category."""
         moving = [i for i in dict.fromkeys(item_ids) if i in self.items]
+        self.refuse_closed(moving, Bucket(sprint_id, None))
         by_lane: dict[Bucket, list[int]] = {}
         for item_id in moving:
             lane = Bucket(sprint_id, self.items.item(item_id).category)
@@ -450,6 +489,21 @@ class PlanDocument(QObject):
         self.undo_stack.push(DeleteOperationCommand(self, operation, linked))
         return True
 
+    def carry_target(self, sprint_id: int, today: date) -> Sprint:
+        """Where a closing sprint's unfinished work goes: the next sprint that is not
+        closed, or a new one after the last (not stored yet; its id is the next free)."""
+        closing = self.sprints.sprint(sprint_id)
+        later = [
+            s
+            for s in self.sprints.sprints()
+            if not s.closed and s.id != sprint_id and (s.start, s.id) > (closing.start, closing.id)
+        ]
+        if later:
+            return min(later, key=lambda s: (s.start, s.id))
+        fields = self.sprints.next_defaults(max(today, closing.end))
+        new_id = max((s.id for s in self.sprints.sprints()), default=0) + 1
+        return Sprint(new_id, fields.name, fields.start, fields.end, fields.capacity)
+
     @_every_item
     def close_sprint(
         self,
@@ -457,19 +511,46 @@ class PlanDocument(QObject):
         item_values: Mapping[int, Mapping[str, Any]],
         record: SprintRecord,
         revenue: float | None,
+        carry: str = CARRY_STAY,
+        today: date | None = None,
     ) -> bool:
-        """Close a sprint: items' actuals and done dates, its real operations hours."""
+        """Close a sprint: items' actuals and done dates, its real operations hours, and
+        where its unfinished items go (`carry`: the next sprint, created if there is
+        none; the backlog; or nowhere). One undoable step, one transaction."""
         before = self.sprints.sprint(sprint_id)
         after = replace(before, record=replace(record, closed=True), revenue=revenue)
-        changes = []
-        for item_id, values in item_values.items():
+        planned = [
+            i for key in CATEGORY_KEYS for i in self.items.bucket_ids(Bucket(sprint_id, key))
+        ]
+        values: dict[int, dict[str, Any]] = {}
+        for item_id, given in item_values.items():
             item = self.items.item(item_id)
-            fields = validate_item(replace(item.editable, **values))
-            after_values = {k: getattr(fields, k) for k in values}
+            fields = validate_item(replace(item.editable, **given))
+            values[item_id] = {k: getattr(fields, k) for k in given}
+        unfinished = [
+            i
+            for i in planned
+            if values.get(i, {}).get("status", self.items.item(i).status) != "done"
+        ]
+        created: Sprint | None = None
+        if unfinished and carry == CARRY_NEXT:
+            target = self.carry_target(sprint_id, today or date.today())
+            if target.id not in {s.id for s in self.sprints.sprints()}:
+                created = target
+            for key in CATEGORY_KEYS:
+                lane = [i for i in unfinished if self.items.item(i).category == key]
+                for item_id, rank in self._placement(lane, Bucket(target.id, key), None).items():
+                    values.setdefault(item_id, {}).update(sprint_id=target.id, rank=rank)
+        elif unfinished and carry == CARRY_BACKLOG:
+            for item_id, rank in self._placement(unfinished, BACKLOG, None).items():
+                values.setdefault(item_id, {}).update(sprint_id=None, rank=rank)
+        changes = []
+        for item_id, after_values in values.items():
+            item = self.items.item(item_id)
             if item.values(after_values) != after_values:
                 changes.append(ItemChange(item_id, item.values(after_values), after_values))
         text = f"Close sprint “{before.name}”"
-        self.undo_stack.push(SprintStateCommand(self, text, before, after, changes))
+        self.undo_stack.push(SprintStateCommand(self, text, before, after, changes, created))
         return True
 
     @_every_item
@@ -531,15 +612,30 @@ class PlanDocument(QObject):
         self.operations.remove(operation_id)
 
     def write_sprint_state(
-        self, sprint: Sprint, item_values: Mapping[int, Mapping[str, Any]]
+        self,
+        sprint: Sprint,
+        item_values: Mapping[int, Mapping[str, Any]],
+        *,
+        created: Sprint | None = None,
+        removed: Sprint | None = None,
     ) -> None:
+        """A sprint's record and baseline with its items' values, in one transaction;
+        with a sprint `created` (first) or `removed` (last) for carried-over work."""
         with self._plan.transaction():
+            if created is not None:
+                self._plan.insert_sprint(created)
             self._plan.update_sprint(sprint.id, sprint.editable)
             self._plan.set_sprint_record(sprint.id, sprint.record)
             self._plan.set_baseline(sprint.id, sprint.baseline)
             self._plan.update_items(list(item_values.items()))
+            if removed is not None:
+                self._plan.delete_sprint(removed.id)
+        if created is not None:
+            self.sprints.insert(created)
         self.sprints.update(sprint)
         self.items.update_items(item_values)
+        if removed is not None:
+            self.sprints.remove(removed.id)
 
     def write_settings(self, stored: Mapping[str, Any]) -> None:
         self._plan.replace_settings(stored)

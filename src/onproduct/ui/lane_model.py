@@ -79,6 +79,8 @@ class LaneModel(QAbstractListModel):
         self._token = token
         self._on_drop = on_drop
         self._bucket = bucket
+        # Why nothing may be dropped here (a closed sprint's lane), or None.
+        self.locked: str | None = None
         self._filter = ItemFilter()
         self._ids: list[int] = []
         self._shown: set[int] = set()
@@ -250,9 +252,14 @@ class LaneModel(QAbstractListModel):
         column: int,
         parent: Index,
     ) -> bool:
-        if self._bucket is None or action not in (
-            Qt.DropAction.MoveAction,
-            Qt.DropAction.IgnoreAction,
+        if (
+            self._bucket is None
+            or self.locked is not None
+            or action
+            not in (
+                Qt.DropAction.MoveAction,
+                Qt.DropAction.IgnoreAction,
+            )
         ):
             return False
         return decode_ids(data, self._token) is not None

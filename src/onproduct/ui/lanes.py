@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QFocusEvent, QFont, QFontMetrics, QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import (
+    QDragEnterEvent,
+    QFocusEvent,
+    QFont,
+    QFontMetrics,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+)
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QSizePolicy, QTableView, QWidget
 
 from onproduct.ui.colors import category_color, muted_text
@@ -26,6 +34,7 @@ class LaneHeader(QWidget):
         self._group = group
         self._category = category_key
         self._totals = ""
+        self._locked: str | None = None
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         # The header paints every pixel itself, so a change of its totals repaints it
         # alone, not the board behind it and the siblings over that.
@@ -44,8 +53,21 @@ class LaneHeader(QWidget):
         if text != self._totals:
             self._totals = text
             self.setAccessibleDescription(text)
-            self.setToolTip(f"{self._title}\n{text}")
+            self._tip()
             self.update()
+
+    def set_locked(self, reason: str | None) -> None:
+        """A closed sprint's lane: its group line says so, its tooltip why."""
+        if reason != self._locked:
+            self._locked = reason
+            self._tip()
+            self.update()
+
+    def _tip(self) -> None:
+        lines = [self._title, self._totals]
+        if self._locked:
+            lines.append(self._locked)
+        self.setToolTip("\n".join(line for line in lines if line))
 
     def _fonts(self) -> tuple[QFont, QFont]:
         small = QFont(self.font())
@@ -86,7 +108,8 @@ class LaneHeader(QWidget):
         y = bar + unit // 3
         painter.setFont(small)
         painter.setPen(muted_text(palette))
-        group = QFontMetrics(small).elidedText(self._group, Qt.TextElideMode.ElideRight, width)
+        label = f"{self._group} · closed" if self._locked else self._group
+        group = QFontMetrics(small).elidedText(label, Qt.TextElideMode.ElideRight, width)
         painter.drawText(QRect(x, y, width, unit), Qt.AlignmentFlag.AlignLeft, group)
         y += unit
         painter.setFont(title)
@@ -113,11 +136,14 @@ class LaneView(QTableView):
 
     # Emitted when the view gets keyboard focus, so the board knows the active list.
     focused = Signal()
+    # A drag came over a list that takes no drops (a closed sprint's): why, in a line.
+    refused = Signal(str)
 
     def __init__(self, placeholder: str, show_category: bool = False) -> None:
         super().__init__()
         self._placeholder = placeholder
         self._hidden = 0
+        self._locked: str | None = None
         self.card_delegate = CardDelegate(self, show_category=show_category)
         self.setItemDelegate(self.card_delegate)
         self.horizontalHeader().hide()
@@ -161,6 +187,36 @@ class LaneView(QTableView):
         self._placeholder = text
         self.viewport().update()
 
+    @property
+    def read_only(self) -> bool:
+        return self._locked is not None
+
+    def set_read_only(self, reason: str | None) -> None:
+        """A closed sprint's lane: drawn on the window's colour, with no drop offered
+        (the model refuses them) and the reason in its tooltip and, empty, its text."""
+        if reason == self._locked:
+            return
+        self._locked = reason
+        palette = self.palette()
+        base = QPalette().color(QPalette.ColorRole.Window if reason else QPalette.ColorRole.Base)
+        palette.setColor(QPalette.ColorRole.Base, base)
+        self.setPalette(palette)
+        self.setToolTip(reason or self._tooltip)
+        self.viewport().update()
+
+    def setToolTip(self, text: str) -> None:
+        if self._locked is None:
+            self._tooltip = text
+        super().setToolTip(text)
+
+    _tooltip = ""
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        super().dragEnterEvent(event)
+        if self._locked is not None:
+            event.ignore()
+            self.refused.emit(self._locked)
+
     def set_hidden(self, count: int) -> None:
         """How many cards of this list the board filter hides."""
         if count != self._hidden:
@@ -168,6 +224,8 @@ class LaneView(QTableView):
             self.viewport().update()
 
     def placeholder_text(self) -> str:
+        if self._locked is not None and not self._hidden:
+            return "Closed sprint: nothing changes here until it is re-opened."
         if self._hidden:
             noun = "card is" if self._hidden == 1 else "cards are"
             return f"{self._hidden} {noun} hidden by the filter."

@@ -36,7 +36,7 @@ from onproduct.storage.seeding import first_sprint, write_sample
 from onproduct.ui.backup_actions import BackupActions
 from onproduct.ui.board import BoardWidget
 from onproduct.ui.dialogs import ItemDialog, SprintDialog
-from onproduct.ui.document import PlanDocument
+from onproduct.ui.document import PlanDocument, SprintClosedError, closed_message
 from onproduct.ui.exchange_actions import ExchangeActions
 from onproduct.ui.icons import icon
 from onproduct.ui.lanes import LaneView
@@ -121,6 +121,7 @@ class MainWindow(QMainWindow):
         self._actions_timer = QTimer(self, singleShot=True, interval=0)
         self._actions_timer.timeout.connect(self._update_actions)
         self.board.selectionChanged.connect(self._update_actions)
+        self.board.refused.connect(lambda message: self.statusBar().showMessage(message, 10_000))
         self.board.gauge.settingsRequested.connect(self.ask_plan_settings)
         self.board.sprintChanged.connect(self._update_actions)
         for view in self.board.views():
@@ -630,6 +631,9 @@ class MainWindow(QMainWindow):
             return
         bucket = self.board.active_bucket() or BACKLOG
         category = bucket.category or "feature"
+        closed = document.closed_sprint(bucket.sprint_id)
+        if closed is not None:  # a closed sprint takes no new work: the backlog does
+            bucket = BACKLOG
         fields, accepted = ItemDialog.get_fields(
             self,
             ItemFields(title="", category=category),
@@ -643,6 +647,10 @@ class MainWindow(QMainWindow):
             item_id = self._attempt(lambda: document.add_item(fields, bucket))
             if isinstance(item_id, int):
                 self.board.select_items([item_id])
+                if closed is not None:
+                    self.statusBar().showMessage(
+                        f"{closed.name} is closed, so the new item went to the backlog.", 10_000
+                    )
 
     def edit_selected_item(self) -> None:
         ids = self.board.selected_ids()
@@ -659,14 +667,16 @@ class MainWindow(QMainWindow):
         if document is None or item_id not in document.items:
             return
         item = document.items.item(item_id)
+        closed = document.closed_sprint(item.sprint_id)
         fields, accepted = ItemDialog.get_fields(
             self,
             item.editable,
-            title="Edit Item",
+            title="Edit Item" if closed is None else "Item of a Closed Sprint",
             known_labels=document.items.labels(),
             operations=document.operations.operations(),
             check=lambda f: document.check_item(f, item.id),
             settings=document.settings,
+            read_only=closed_message(closed) if closed is not None else None,
         )
         if accepted and fields is not None:
             self._attempt(lambda: document.edit_item(item.id, fields))
@@ -675,7 +685,12 @@ class MainWindow(QMainWindow):
     def delete_selected_items(self) -> None:
         if self._document is not None:
             count = len(self.board.selected_ids())
-            if self._document.delete_items(self.board.selected_ids()):
+            try:
+                deleted = self._document.delete_items(self.board.selected_ids())
+            except SprintClosedError as error:
+                self.statusBar().showMessage(str(error), 10_000)
+                return
+            if deleted:
                 noun = "item" if count == 1 else "items"
                 self.statusBar().showMessage(
                     f"Deleted {count} {noun}. Undo brings them back.", 5000

@@ -152,18 +152,28 @@ class OperationsActions(QObject):
             round(expected.product_hours, 1) if expected else None,
             round(expected.dev_hours, 1) if expected else None,
         )
+        today = date.today()
+        carry_to = document.carry_target(sprint.id, today)
         closing, accepted = CloseSprintDialog.get_fields(
             self._window,
             SprintClosing({}, record, sprint.revenue),
             sprint=sprint,
             items=items,
+            carry_to=carry_to,
+            carry_is_new=carry_to.id not in {s.id for s in document.sprints.sprints()},
+            today=today,
             unit=document.settings.unit,
             revenue_unit=document.settings.revenue_unit,
         )
         if accepted and closing is not None:
             self._attempt(
                 lambda: document.close_sprint(
-                    sprint.id, closing.item_values, closing.record, closing.revenue
+                    sprint.id,
+                    closing.item_values,
+                    closing.record,
+                    closing.revenue,
+                    closing.carry,
+                    today,
                 )
             )
 

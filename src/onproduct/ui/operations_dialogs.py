@@ -157,11 +157,12 @@ class OperationDialog(FormDialog[OperationFields]):
 
 @dataclass(frozen=True, slots=True)
 class SprintClosing:
-    """What the user records when closing a sprint."""
+    """What the user records when closing a sprint, and where unfinished work goes."""
 
     item_values: dict[int, dict[str, Any]]
     record: SprintRecord
     revenue: float | None
+    carry: str = "next"  # "next" (sprint), "backlog" or "stay"
 
 
 class _Column:
@@ -184,8 +185,9 @@ class _DayDelegate(QStyledItemDelegate):
 
 
 class CloseSprintDialog(FormDialog[SprintClosing]):
-    """Record what a sprint really took: actual efforts, what got done and when, and the
-    hours that went into manual operations. Efforts are prefilled from the estimates."""
+    """Record what a sprint really took: actual efforts, what got done and when, the hours
+    that went into manual operations, and where unfinished work goes (as Jira asks).
+    Efforts are prefilled from the estimates; only done items get a done date."""
 
     def __init__(
         self,
@@ -194,11 +196,18 @@ class CloseSprintDialog(FormDialog[SprintClosing]):
         *,
         sprint: Sprint,
         items: Sequence[Item],
+        carry_to: Sprint | None = None,
+        carry_is_new: bool = False,
+        today: date | None = None,
         unit: str = "h",
         revenue_unit: str = "k€",
     ) -> None:
         super().__init__(parent, f"Close {sprint.name}", lambda value: value)
         self._items = list(items)
+        today = today or date.today()
+        # A done item without a date was done by the end of the sprint, or by today
+        # when the sprint is closed early.
+        self._default_day = min(sprint.end, today)
         intro = QLabel(
             f"{sprint.name}, {format_dates(sprint.start, sprint.end)}. Record what happened:"
             " closed sprints are history, and the charts show them as such."
@@ -217,6 +226,7 @@ class CloseSprintDialog(FormDialog[SprintClosing]):
         for column in range(1, 6):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         values = closing.item_values
+        self._given_days: dict[int, date] = {}
         for row, item in enumerate(self._items):
             given = values.get(item.id, {})
 
@@ -225,7 +235,9 @@ class CloseSprintDialog(FormDialog[SprintClosing]):
                 cell.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
                 return cell
 
-            self.table.setItem(row, _Column.TITLE, fixed(item.title))
+            title = fixed(item.title)
+            title.setToolTip(item.title)
+            self.table.setItem(row, _Column.TITLE, title)
             self.table.setItem(row, _Column.LANE, fixed(category(item.category).short))
             self.table.setItem(row, _Column.ESTIMATE, fixed(format_effort(item.estimate, unit)))
             actual = given.get("actual", item.actual if item.actual is not None else item.estimate)
@@ -239,14 +251,44 @@ class CloseSprintDialog(FormDialog[SprintClosing]):
             is_done = given.get("status", item.status) == "done"
             done.setCheckState(Qt.CheckState.Checked if is_done else Qt.CheckState.Unchecked)
             self.table.setItem(row, _Column.DONE, done)
-            day = given.get("done_on") or item.done_on or sprint.end
-            when = QTableWidgetItem()
-            when.setData(Qt.ItemDataRole.EditRole, _qdate(day))
-            self.table.setItem(row, _Column.DONE_ON, when)
+            day = given.get("done_on") or item.done_on
+            if day is not None:
+                self._given_days[item.id] = day
+            self.table.setItem(row, _Column.DONE_ON, QTableWidgetItem())
+            self._show_day(row)
         # Show every row up to a dozen; more scroll.
         rows = self.table.verticalHeader().defaultSectionSize() * min(max(len(self._items), 4), 12)
         frame = 2 * self.table.frameWidth() + self.table.horizontalHeader().sizeHint().height()
         self.table.setMinimumHeight(rows + frame)
+        if self._items:
+            self.table.setCurrentCell(0, _Column.ACTUAL)
+
+        # Unfinished work: to the next sprint (made if there is none), back, or stays.
+        self.carry_label = QLabel()
+        target = carry_to.name if carry_to is not None else "the next sprint"
+        made = (
+            f" (new: {format_dates(carry_to.start, carry_to.end)})"
+            if carry_to is not None and carry_is_new
+            else ""
+        )
+        self.carry_next = QRadioButton(f"Move to {target}{made}")
+        self.carry_backlog = QRadioButton("Move back to the backlog")
+        self.carry_stay = QRadioButton(f"Leave in {sprint.name}")
+        self.carry = QButtonGroup(self)
+        for button, key in (
+            (self.carry_next, "next"),
+            (self.carry_backlog, "backlog"),
+            (self.carry_stay, "stay"),
+        ):
+            self.carry.addButton(button)
+            button.setProperty("carry", key)
+        {"backlog": self.carry_backlog, "stay": self.carry_stay}.get(
+            closing.carry, self.carry_next
+        ).setChecked(True)
+        carry_row = QHBoxLayout()
+        for button in (self.carry_next, self.carry_backlog, self.carry_stay):
+            carry_row.addWidget(button)
+        carry_row.addStretch(1)
 
         self.product_edit = QLineEdit(_number(closing.record.product_ops_hours))
         self.dev_edit = QLineEdit(_number(closing.record.dev_ops_hours))
@@ -264,9 +306,53 @@ class CloseSprintDialog(FormDialog[SprintClosing]):
 
         self.form.addRow(intro)
         self.form.addRow(self.table)
+        self.form.addRow(self.carry_label, carry_row)
         self.form.addRow("Operations hours:", hours)
         self.form.addRow(QLabel("&Revenue:", buddy=self.revenue_edit), revenue)
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 120)
+        self.table.itemChanged.connect(self._on_item_changed)
+        self._show_unfinished()
+
+    def _done(self, row: int) -> bool:
+        return self.table.item(row, _Column.DONE).checkState() == Qt.CheckState.Checked
+
+    def _show_day(self, row: int) -> None:
+        """A done row shows its day (editable); a row not done shows none."""
+        cell = self.table.item(row, _Column.DONE_ON)
+        self.table.blockSignals(True)
+        if self._done(row):
+            day = self._given_days.get(self._items[row].id, self._default_day)
+            cell.setData(Qt.ItemDataRole.EditRole, _qdate(day))
+            cell.setFlags(
+                Qt.ItemFlag.ItemIsEnabled
+                | Qt.ItemFlag.ItemIsSelectable
+                | Qt.ItemFlag.ItemIsEditable
+            )
+        else:
+            cell.setData(Qt.ItemDataRole.EditRole, None)
+            cell.setText("—")
+            cell.setFlags(Qt.ItemFlag.ItemIsSelectable)
+        self.table.blockSignals(False)
+
+    def _on_item_changed(self, cell: QTableWidgetItem) -> None:
+        if cell.column() == _Column.DONE:
+            self._show_day(cell.row())
+            self._show_unfinished()
+        elif cell.column() == _Column.DONE_ON:
+            day = cell.data(Qt.ItemDataRole.EditRole)
+            if isinstance(day, QDate):
+                self._given_days[self._items[cell.row()].id] = day.toPython()
+
+    def unfinished(self) -> int:
+        return sum(1 for row in range(len(self._items)) if not self._done(row))
+
+    def _show_unfinished(self) -> None:
+        count = self.unfinished()
+        self.carry_label.setText(
+            f"Unfinished ({count} item{'s' if count != 1 else ''}):" if count else "Unfinished:"
+        )
+        for button in self.carry.buttons():
+            button.setEnabled(count > 0)
 
     def read_fields(self) -> SprintClosing:
         values: dict[int, dict[str, Any]] = {}
@@ -276,14 +362,16 @@ class CloseSprintDialog(FormDialog[SprintClosing]):
                 actual = parse_effort(actual_text, "actual effort")
             except ValidationError as error:
                 raise ValidationError(f"{item.title}: {error}") from None
-            done = self.table.item(row, _Column.DONE).checkState() == Qt.CheckState.Checked
+            done = self._done(row)
             day = self.table.item(row, _Column.DONE_ON).data(Qt.ItemDataRole.EditRole)
             values[item.id] = {
                 "actual": actual,
                 "status": "done" if done else ("todo" if item.status == "done" else item.status),
-                "done_on": day.toPython() if done else None,
+                "done_on": day.toPython() if done and isinstance(day, QDate) else None,
             }
         product = parse_effort(self.product_edit.text(), "product operations hours")
         dev = parse_effort(self.dev_edit.text(), "development operations hours")
         revenue = parse_amount(self.revenue_edit.text(), "revenue")
-        return SprintClosing(values, SprintRecord(True, product, dev), revenue)
+        checked = self.carry.checkedButton()
+        carry = str(checked.property("carry")) if checked is not None else "stay"
+        return SprintClosing(values, SprintRecord(True, product, dev), revenue, carry)
