@@ -513,7 +513,9 @@ def copy_plan_file(source: Path, destination: Path) -> None:
     same way as Save As."""
 
     _copy_into_place(
-        destination, lambda temporary: _backup_into(source, temporary), f"Could not copy {source.name}"
+        destination,
+        lambda temporary: _backup_into(source, temporary),
+        f"Could not copy {source.name}",
     )
 
 
