@@ -94,6 +94,18 @@ def test_recorded_hours_of_a_closed_sprint_are_what_happened() -> None:
     assert b.recorded and b.product_recurring == 14.0  # what the plan expected
 
 
+def test_a_sprint_closed_before_its_end_is_history_not_forecast() -> None:
+    mid_sprint = date(2026, 1, 12)
+    running = Period("S1", MON, date(2026, 1, 18))
+    closed = Period("S1", MON, date(2026, 1, 18), closed=True)
+    recorded = Period("S1", MON, date(2026, 1, 18), recorded_product=3.0)
+    (still_running,) = burden([running], [op(7.0)], [], mid_sprint)
+    assert still_running.forecast
+    for period in (closed, recorded):
+        (entry,) = burden([period], [op(7.0)], [], mid_sprint)
+        assert not entry.forecast
+
+
 def test_planned_automation_is_forecast_as_done_when_its_sprint_ends() -> None:
     today = date(2026, 1, 20)
     s2 = Period("S2", date(2026, 1, 19), date(2026, 2, 1))

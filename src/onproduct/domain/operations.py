@@ -137,6 +137,8 @@ class Period:
     recorded_dev: float | None = None
     revenue: float | None = None
     sprint_id: int | None = None
+    # A closed sprint is history even before its last day.
+    closed: bool = False
 
     @property
     def weeks(self) -> float:
@@ -208,7 +210,7 @@ def burden(
     savings: Sequence[Saving],
     today: date,
 ) -> list[Burden]:
-    """The burden of every period, earliest first; periods not yet over are forecasts."""
+    """The burden of every period, earliest first; periods still to come are forecasts."""
     by_operation: dict[int, list[Saving]] = {}
     for saving in savings:
         by_operation.setdefault(saving.operation_id, []).append(saving)
@@ -224,7 +226,11 @@ def burden(
                 period,
                 round(recurring["product"], 6),
                 round(recurring["development"], 6),
-                forecast=period.end >= today,
+                # Still to come: not over yet, and not closed or recorded (history).
+                forecast=period.end >= today
+                and not period.closed
+                and period.recorded_product is None
+                and period.recorded_dev is None,
             )
         )
     return result
@@ -278,6 +284,7 @@ def plan_burden(
                 recorded_dev=sprint.record.dev_ops_hours,
                 revenue=sprint.revenue,
                 sprint_id=sprint.id,
+                closed=sprint.record.closed,
             )
         )
     periods += extend(periods, extra)

@@ -434,11 +434,8 @@ class ChartsPage(QWidget):
         self._drawn_revision = document.revision
 
     def _forecast(self, entry: Burden) -> bool:
-        """Still to come: a period not over yet, unless its sprint is closed (history)."""
-        if not entry.forecast or entry.recorded:
-            return False
-        sprint = self._sprint(entry)
-        return sprint is None or not sprint.closed
+        """Still to come (the domain's rule: not over, not closed, not recorded)."""
+        return entry.forecast
 
     # ------------------------------------------------------------ the charts
 
