@@ -48,6 +48,16 @@ def _measure(plan: Path, drops: int, scratch: Path) -> list[list[float]]:
     window.document.finish_loading()  # a big plan's rest, read after its first paint
     board, document = window.board, window.document
     assert document is not None
+    # The first keystroke in the filter, a second after the plan is on screen (a user
+    # looks before typing): the search keys are made while the window is idle.
+    settle = time.perf_counter() + 1.0
+    while time.perf_counter() < settle:
+        app.processEvents()
+    start = time.perf_counter()
+    board.filter_box.setText("i")
+    first = [(time.perf_counter() - start) * 1000]
+    board.filter_box.setText("")
+    app.processEvents()
     backlog = board.backlog_view.lane_model()
     lanes = [board.lane_views[key].lane_model() for key in board.lane_views]
     gauge = board.gauge
@@ -90,7 +100,7 @@ def _measure(plan: Path, drops: int, scratch: Path) -> list[list[float]]:
             filtered.append((middle - start) * 1000)
             filter_frame.append((end - start) * 1000)
     window.close()
-    return [updated, painted, frame, filtered, filter_frame]
+    return [updated, painted, frame, filtered, filter_frame, first]
 
 
 def measure(sizes: list[int], drops: int, folder: Path) -> list[Result]:
@@ -107,8 +117,8 @@ def measure(sizes: list[int], drops: int, folder: Path) -> list[Result]:
         lines = run_child(
             "benchmarks.drop_gauge", "--drops", str(drops), "--child", str(plan), str(scratch)
         )
-        updated, painted, frame, filtered, filter_frame = (
-            [float(v) for v in line.split()] for line in lines[-5:]
+        updated, painted, frame, filtered, filter_frame, first = (
+            [float(v) for v in line.split()] for line in lines[-6:]
         )
         big = size == 100_000
         for what, times, target, met in (
@@ -123,6 +133,10 @@ def measure(sizes: list[int], drops: int, folder: Path) -> list[Result]:
                 "<= 16.7 ms" if big else "(none)", not big or summary(filtered)[0] <= FRAME_MS,
             ),
             ("filter keystroke → idle", filter_frame, "(none)", True),
+            (
+                "first filter keystroke, 1 s after opening", first,
+                "<= 16.7 ms" if big else "(none)", not big or first[0] <= FRAME_MS,
+            ),
         ):  # fmt: skip
             median, worst = summary(times)
             results.append(

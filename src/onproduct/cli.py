@@ -17,7 +17,14 @@ from pathlib import Path
 from typing import TextIO
 
 from onproduct.domain.items import ValidationError, sprint_named
-from onproduct.domain.metrics import BandState, Metrics, compute_metrics, percent, report
+from onproduct.domain.metrics import (
+    BandState,
+    Metrics,
+    compute_metrics,
+    operations_text,
+    percent,
+    report,
+)
 from onproduct.domain.operations import plan_burden
 from onproduct.domain.settings import PlanSettings, stage_name
 from onproduct.exchange.batch import Batch, ExchangeError, bulk
@@ -219,7 +226,7 @@ def _describe(metrics: Metrics, settings: PlanSettings, scope: str) -> str:
         f"On-product index: {percent(metrics.index)} by {metrics.basis} ({where}"
         f" {percent(low)}–{percent(high)}, {stage_name(settings.stage).lower()});"
         f" {percent(metrics.other_index)} by {metrics.other_basis}",
-        f"Operations: {metrics.ops_effort:g} {unit}, {percent(metrics.ops_share)} of the effort",
+        operations_text(metrics, unit),
     ]
     if metrics.unestimated:
         lines.append(

@@ -103,8 +103,8 @@ def test_marking_an_automation_done_lowers_todays_load(window: MainWindow) -> No
     document = window.document
     assert document is not None
     window.tabs.setCurrentIndex(1)  # the Operations tab, where the load is shown
-    assert now_text(window, "Correct VAT on EU invoices by hand") == "3.0 h a week"
-    assert now_text(window, "Onboard new customers by hand") == "0.0 h a week"  # automated
+    assert now_text(window, "Correct VAT on EU invoices by hand") == "3 h a week"
+    assert now_text(window, "Onboard new customers by hand") == "0 h a week"  # automated
     assert now_text(window, "Deploy releases by hand") == "ended"
     vat_rules = next(
         i for i in document.items.items() if i.title == "Automatic VAT rules for EU customers"
@@ -112,7 +112,7 @@ def test_marking_an_automation_done_lowers_todays_load(window: MainWindow) -> No
     document.edit_item(
         vat_rules.id, replace(vat_rules.editable, status="done", done_on=date.today())
     )
-    assert now_text(window, "Correct VAT on EU invoices by hand") == "0.0 h a week"
+    assert now_text(window, "Correct VAT on EU invoices by hand") == "0 h a week"
     row = document.operations.row_of(vat_rules.operation_id or -1)
     links = document.operations.index(row, Column.AUTOMATION).data()
     assert links == "Automatic VAT rules for EU customers (done)"
@@ -120,7 +120,7 @@ def test_marking_an_automation_done_lowers_todays_load(window: MainWindow) -> No
         "Today: product operations 5.5 h a week, development operations 0.5 h a week."
     )
     document.undo_stack.undo()
-    assert now_text(window, "Correct VAT on EU invoices by hand") == "3.0 h a week"
+    assert now_text(window, "Correct VAT on EU invoices by hand") == "3 h a week"
 
 
 def test_closing_a_sprint_records_what_it_took_and_reopening_undoes_it(
@@ -224,4 +224,4 @@ def test_an_operation_that_starts_tomorrow_costs_nothing_today(window: MainWindo
             "Year-end reports by hand", "product", date.today() + timedelta(days=1), 5.0
         )
     )
-    assert now_text(window, "Year-end reports by hand") == "0.0 h a week"
+    assert now_text(window, "Year-end reports by hand") == "0 h a week"

@@ -181,6 +181,7 @@ def report(
         "index_by_count": metrics.index_by_count,
         "index_by_effort": metrics.index_by_effort,
         "ops_share": metrics.ops_share,
+        "ops_share_of_capacity": metrics.ops_share_of_capacity,
         "effort_by_category": {
             k: round(settings.hours(v), 6) for k, v in metrics.effort_by_category.items()
         },
@@ -191,6 +192,17 @@ def report(
         "capacity_use": metrics.capacity_use,
         "burden": [burden_entry(b) for b in burden],
     }
+
+
+def operations_text(metrics: Metrics, unit: str) -> str:
+    """ "Operations: 16 h, 19% of the work, 10% of capacity": the same words and figures
+    in the window, the PDF and `metrics`, naming which share is which."""
+    parts = [f"Operations: {metrics.ops_effort:g} {unit}"]
+    if metrics.ops_share is not None:
+        parts.append(f"{percent(metrics.ops_share)} of the work")
+    if metrics.ops_share_of_capacity is not None:
+        parts.append(f"{percent(metrics.ops_share_of_capacity)} of capacity")
+    return ", ".join(parts)
 
 
 # ------------------------------------------------------------------ warnings

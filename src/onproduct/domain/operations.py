@@ -22,6 +22,11 @@ KINDS = ("product", "development")
 KIND_NAMES = {"product": "Product operation", "development": "Development operation"}
 
 
+def hours_a_week(hours: float) -> str:
+    """ "2 h a week", "1.5 h a week": one way of writing a weekly load everywhere."""
+    return f"{round(hours, 1) + 0.0:g} h a week"
+
+
 @dataclass(frozen=True, slots=True)
 class OperationFields:
     """What a user enters about a recurring operation.

@@ -35,16 +35,24 @@ from PySide6.QtGui import (
 
 from onproduct import __version__
 from onproduct.domain.categories import CATEGORIES, CATEGORY_HUES
-from onproduct.domain.items import Item, Sprint, ValidationError, format_effort, sprint_named
+from onproduct.domain.items import (
+    STATUS_NAMES,
+    Item,
+    Sprint,
+    ValidationError,
+    format_effort,
+    sprint_named,
+)
 from onproduct.domain.metrics import (
     BandState,
     Metrics,
     advice,
     compute_metrics,
+    operations_text,
     percent,
     totals_of,
 )
-from onproduct.domain.operations import Burden, plan_burden
+from onproduct.domain.operations import Burden, hours_a_week, plan_burden
 from onproduct.domain.settings import PlanSettings, stage_name
 from onproduct.exchange.batch import ExchangeError
 from onproduct.exchange.csv_export import in_plan_order
@@ -574,7 +582,7 @@ def _figures_block(layout: Layout, data: PlanData, metrics: Metrics) -> None:
         f"By {metrics.other_basis}: {percent(metrics.other_index)}",
         f"{_items(metrics.items)}, {metrics.effort:g} {unit} planned"
         + (f", {metrics.unestimated} without an estimate" if metrics.unestimated else ""),
-        f"Operations: {metrics.ops_effort:g} {unit}, {percent(metrics.ops_share)} of the effort",
+        operations_text(metrics, unit),
     ]
     if metrics.capacity is not None:
         lines.append(
@@ -582,7 +590,7 @@ def _figures_block(layout: Layout, data: PlanData, metrics: Metrics) -> None:
             f" ({percent(metrics.capacity_use)})"
         )
     if metrics.product_ops_hours_per_week is not None:
-        lines.append(f"Product operations: {metrics.product_ops_hours_per_week:.1f} h a week")
+        lines.append(f"Product operations: {hours_a_week(metrics.product_ops_hours_per_week)}")
     font = _font(9)
     dial_width = 150.0
     text_width = WIDTH - dial_width - 16
@@ -703,7 +711,7 @@ def _sprint_pdf(data: PlanData, sprint: Sprint) -> Layout:
             [
                 i.external_key or "",
                 i.title,
-                i.status,
+                STATUS_NAMES[i.status],
                 format_effort(i.estimate, unit),
                 format_effort(i.actual, unit) if i.actual is not None else "",
             ]

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 
 from PySide6.QtCore import QItemSelectionModel, QStringListModel, Qt, QTimer, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -41,12 +41,17 @@ def _count(n: int) -> str:
     return f"{n} item" if n == 1 else f"{n} items"
 
 
-def totals_text(totals: CategoryTotals, shown: int, unit: str) -> str:
-    """ "3 items · 54 h", "2 of 3 shown · 54 h", "+ 1 unestimated"."""
-    parts = [f"{shown} of {totals.count} shown" if shown != totals.count else _count(totals.count)]
-    parts.append(format_effort(totals.effort, unit))
-    if totals.unestimated:
-        parts.append(f"{totals.unestimated} unestimated")
+def totals_text(totals: CategoryTotals, unit: str, shown: CategoryTotals | None = None) -> str:
+    """ "3 items · 54 h · 1 unestimated"; with a filter on, of what it shows:
+    "2 of 3 shown (20 h) · 1 unestimated"."""
+    if shown is None or shown.count == totals.count:
+        parts = [_count(totals.count), format_effort(totals.effort, unit)]
+        unestimated = totals.unestimated
+    else:
+        parts = [f"{shown.count} of {totals.count} shown ({format_effort(shown.effort, unit)})"]
+        unestimated = shown.unestimated
+    if unestimated:
+        parts.append(f"{unestimated} unestimated")
     return " · ".join(parts)
 
 
@@ -66,6 +71,10 @@ class BoardWidget(QWidget):
         self._models: list[LaneModel] = []
         self._no_sprints = QStringListModel(self)  # what the sprint box shows with no plan
         self.unit = "h"
+        # The filter's search keys are made a slice at a time while the window is idle.
+        self._search_timer = QTimer(self)
+        self._search_timer.setInterval(0)
+        self._search_timer.timeout.connect(self._prepare_search)
 
         self.sprint_box = QComboBox()
         self.sprint_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
@@ -84,6 +93,12 @@ class BoardWidget(QWidget):
         self.filter_box.setAccessibleName("Filter")
         self.filter_box.setMinimumWidth(self.fontMetrics().averageCharWidth() * 24)
         self.filter_box.textChanged.connect(self.apply_filter)
+        # Escape empties the filter (and, when it is empty, goes back to the board).
+        clear = QAction("Clear the filter", self.filter_box)
+        clear.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        clear.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        clear.triggered.connect(self._escape_filter)
+        self.filter_box.addAction(clear)
         filter_label = QLabel("&Filter:")
         filter_label.setBuddy(self.filter_box)
 
@@ -103,7 +118,7 @@ class BoardWidget(QWidget):
         lanes.setSpacing(self.fontMetrics().averageCharWidth())
         lanes.setContentsMargins(0, 0, 0, 0)
         for cat in CATEGORIES:
-            header = LaneHeader(cat.name, GROUP_NAMES[cat.group], cat.key)
+            header = LaneHeader(cat.name, GROUP_NAMES[cat.group], cat.key, short=cat.short)
             header.setToolTip(cat.purpose)
             view = LaneView(f"Drop {cat.name.lower()} work here.")
             view.setToolTip(cat.purpose)
@@ -166,6 +181,7 @@ class BoardWidget(QWidget):
         self._models = []
         if self._document is not None:
             self._document.items.totalsChanged.disconnect(self._refresh_totals)
+            self._document.items.modelReset.disconnect(self._search_timer.start)
             self._document.sprints.dataChanged.disconnect(self._on_sprint_edited)
             self._document.settingsChanged.disconnect(self._on_settings_changed)
         self._document = document
@@ -185,6 +201,8 @@ class BoardWidget(QWidget):
             view.setModel(model)
             view.selectionModel().selectionChanged.connect(self.selectionChanged)
         document.items.totalsChanged.connect(self._refresh_totals)
+        document.items.modelReset.connect(self._search_timer.start)
+        self._search_timer.start()
         document.sprints.dataChanged.connect(self._on_sprint_edited)
         document.settingsChanged.connect(self._on_settings_changed)
         self._on_settings_changed()
@@ -276,7 +294,9 @@ class BoardWidget(QWidget):
                 view.set_hidden(0)
                 continue
             totals = document.items.totals(bucket)
-            header.set_totals(totals_text(totals, model.rowCount(), self.unit))
+            filtered = model.rowCount() != totals.count
+            shown = model.shown_totals() if filtered else None
+            header.set_totals(totals_text(totals, self.unit, shown))
             view.set_hidden(totals.count - model.rowCount())
         sprint = self.current_sprint()
         settings = document.settings
@@ -296,6 +316,18 @@ class BoardWidget(QWidget):
         self.sprint_info.setText(text)
 
     # ----------------------------------------------------------------- filter
+
+    def _prepare_search(self) -> None:
+        document = self._document
+        # ~5 ms a slice: never more than a frame between two events.
+        if document is None or document.items.prepare_search(1500):
+            self._search_timer.stop()
+
+    def _escape_filter(self) -> None:
+        if self.filter_box.text():
+            self.filter_box.clear()
+        else:
+            self.focus_list(self.views().index(self._active))
 
     def apply_filter(self, text: str) -> None:
         item_filter = ItemFilter.parse(text)

@@ -6,18 +6,37 @@ at any scale factor, and every colour from the palette, so they follow the theme
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, QRectF, QSize, Qt
+from dataclasses import dataclass
+
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+)
 from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetrics,
+    QHelpEvent,
     QPainter,
     QPalette,
     QPen,
     QPixmap,
     QPixmapCache,
 )
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QToolTip,
+    QWidget,
+)
 
 from onproduct.domain.categories import category
 from onproduct.domain.items import STATUS_NAMES, Item, format_effort
@@ -169,54 +188,114 @@ class CardDelegate(QStyledItemDelegate):
             )
             top += m.title.lineSpacing()
 
-        # Last line, from the right: estimate, status chip; from the left: category, key, labels.
-        line = QRect(inner.left(), title_rect.bottom() + 1 + m.gap, inner.width(), m.chip_height)
+        layout = self.line_layout(m, item, inner, title_rect)
         painter.setFont(m.small_font)
+        painter.setPen(text_color if item.estimate is not None else muted)
+        painter.drawText(
+            layout.estimate,
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+            layout.estimate_text,
+        )
+        self._draw_status(painter, m, palette, item.status, layout.status)
+        if layout.lead:
+            painter.setPen(muted)
+            painter.drawText(
+                layout.lead_rect,
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                layout.lead,
+            )
+        text_fill = mix(palette.color(QPalette.ColorRole.Base), text_color, 0.10)
+        for pill, label in layout.pills:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(text_fill)
+            painter.drawRoundedRect(pill, m.gap, m.gap)
+            painter.setPen(text_color)
+            painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, label)
+        if layout.rest is not None:
+            painter.setPen(muted)
+            painter.drawText(
+                layout.rest,
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                f"+{len(layout.hidden)}",
+            )
+        painter.restore()
+
+    def line_layout(self, m: _Metrics, item: Item, inner: QRect, title_rect: QRect) -> _Line:
+        """Where the last line's parts go. From the right: estimate, status chip; from the
+        left: the key (whole if it fits), the category (backlog only, if it fits whole),
+        then labels as pills, and "+N" for the labels that do not fit."""
+        line = QRect(inner.left(), title_rect.bottom() + 1 + m.gap, inner.width(), m.chip_height)
         right = line.right()
         estimate = format_effort(item.estimate, self.unit)
         estimate_width = m.small.horizontalAdvance(estimate)
-        painter.setPen(text_color if item.estimate is not None else muted)
-        painter.drawText(
-            QRect(right - estimate_width, line.top(), estimate_width, line.height()),
-            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-            estimate,
-        )
+        estimate_rect = QRect(right - estimate_width, line.top(), estimate_width, line.height())
         right -= estimate_width + m.padding
-        right = self._draw_status(painter, m, palette, item.status, line, right)
+        status_width = m.small.horizontalAdvance(STATUS_NAMES[item.status]) + m.padding
+        status = QRectF(right - status_width, line.top(), status_width, line.height())
+        right = int(status.left()) - m.gap
 
         left = line.left()
-        lead = []
+        available = max(0, right - left - m.gap)
+        lead = item.external_key or ""
         if self.show_category:
-            lead.append(category(item.category).short)
-        if item.external_key:
-            lead.append(item.external_key)
+            # The stripe's colour says the category already: its name only where the
+            # key and every label still fit beside it.
+            short = category(item.category).short
+            both = f"{short} · {lead}" if lead else short
+            pad = m.padding // 2
+            labels = sum(m.small.horizontalAdvance(x) + 2 * pad + m.gap for x in item.labels)
+            if m.small.horizontalAdvance(both) + m.padding + labels <= available:
+                lead = both
+        lead = m.small.elidedText(lead, Qt.TextElideMode.ElideRight, available) if lead else ""
+        lead_rect = QRect(left, line.top(), available, line.height())
         if lead:
-            text = " · ".join(lead)
-            available = max(0, right - left - m.gap)
-            elided = m.small.elidedText(text, Qt.TextElideMode.ElideRight, available)
-            painter.setPen(muted)
-            painter.drawText(
-                QRect(left, line.top(), available, line.height()),
-                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                elided,
-            )
-            left += m.small.horizontalAdvance(elided) + m.padding
-        self._draw_labels(painter, m, palette, item.labels, line, left, right - m.gap)
-        painter.restore()
+            left += m.small.horizontalAdvance(lead) + m.padding
+        pills: list[tuple[QRectF, str]] = []
+        rest: QRect | None = None
+        hidden: tuple[str, ...] = ()
+        end = right - m.gap
+        pad = m.padding // 2
+        for n, label in enumerate(item.labels):
+            width = m.small.horizontalAdvance(label) + 2 * pad
+            remaining = len(item.labels) - n - 1
+            # Keep room for a "+2" after this pill if more labels follow.
+            reserve = m.small.horizontalAdvance(f"+{remaining}") + m.gap if remaining else 0
+            if left + width + reserve > end:
+                hidden = item.labels[n:]
+                text_width = m.small.horizontalAdvance(f"+{len(hidden)}")
+                if left + text_width <= end:
+                    rest = QRect(left, line.top(), text_width, line.height())
+                break
+            pills.append((QRectF(left, line.top(), width, line.height()), label))
+            left += width + m.gap
+        return _Line(estimate, estimate_rect, status, lead, lead_rect, pills, rest, hidden)
+
+    def helpEvent(
+        self,
+        event: QHelpEvent,
+        view: QAbstractItemView,
+        option: QStyleOptionViewItem,
+        index: Index,
+    ) -> bool:
+        """Over "+N", name the labels it stands for; elsewhere the card's own tooltip."""
+        item = index.data(ItemRole.ITEM)
+        if event.type() == QEvent.Type.ToolTip and isinstance(item, Item) and item.labels:
+            m = self.metrics(option.font)
+            rect = QRect(option.rect).adjusted(m.margin, m.margin, -m.margin, -m.margin)
+            inner = rect.adjusted(m.padding + m.stripe, m.padding, -m.padding, -m.padding)
+            title_rect = QRect(inner.left(), inner.top(), inner.width(), m.title_height)
+            layout = self.line_layout(m, item, inner, title_rect)
+            if layout.rest is not None and layout.rest.adjusted(-2, -2, 2, 2).contains(event.pos()):
+                noun = "label" if len(layout.hidden) == 1 else "labels"
+                text = f"{len(layout.hidden)} more {noun}: {', '.join(layout.hidden)}"
+                QToolTip.showText(event.globalPos(), text, view, layout.rest)
+                return True
+        return super().helpEvent(event, view, option, index)
 
     def _draw_status(
-        self,
-        painter: QPainter,
-        m: _Metrics,
-        palette: QPalette,
-        status: str,
-        line: QRect,
-        right: int,
-    ) -> int:
-        """Draw the status chip ending at `right`; return where the space left ends."""
+        self, painter: QPainter, m: _Metrics, palette: QPalette, status: str, chip: QRectF
+    ) -> None:
         text = STATUS_NAMES[status]
-        width = m.small.horizontalAdvance(text) + m.padding
-        chip = QRectF(right - width, line.top(), width, line.height())
         color = status_color(status, palette)
         painter.setPen(QPen(color, 1.0))
         if status == "todo":
@@ -226,47 +305,24 @@ class CardDelegate(QStyledItemDelegate):
             painter.setBrush(color)
             text_color = QColor("#ffffff") if color.lightness() < 160 else QColor("#101010")
         painter.drawRoundedRect(
-            chip.adjusted(0.5, 0.5, -0.5, -0.5), line.height() / 2, line.height() / 2
+            chip.adjusted(0.5, 0.5, -0.5, -0.5), chip.height() / 2, chip.height() / 2
         )
         painter.setPen(text_color)
         painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, text)
-        return int(chip.left()) - m.gap
 
-    def _draw_labels(
-        self,
-        painter: QPainter,
-        m: _Metrics,
-        palette: QPalette,
-        labels: tuple[str, ...],
-        line: QRect,
-        left: int,
-        right: int,
-    ) -> None:
-        text_color = palette.color(QPalette.ColorRole.Text)
-        fill = mix(palette.color(QPalette.ColorRole.Base), text_color, 0.10)
-        pad = m.padding // 2
-        for n, label in enumerate(labels):
-            width = m.small.horizontalAdvance(label) + 2 * pad
-            remaining = len(labels) - n - 1
-            # Keep room for a "+2" after this pill if more labels follow.
-            reserve = m.small.horizontalAdvance(f"+{remaining}") + m.gap if remaining else 0
-            if left + width + reserve > right:
-                rest = f"+{len(labels) - n}"
-                if left + m.small.horizontalAdvance(rest) <= right:
-                    painter.setPen(muted_text(palette))
-                    painter.drawText(
-                        QRect(left, line.top(), right - left, line.height()),
-                        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                        rest,
-                    )
-                return
-            pill = QRectF(left, line.top(), width, line.height())
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(fill)
-            painter.drawRoundedRect(pill, m.gap, m.gap)
-            painter.setPen(text_color)
-            painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, label)
-            left += width + m.gap
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    """The laid-out last line of a card (see CardDelegate.line_layout)."""
+
+    estimate_text: str
+    estimate: QRect
+    status: QRectF
+    lead: str
+    lead_rect: QRect
+    pills: list[tuple[QRectF, str]]
+    rest: QRect | None
+    hidden: tuple[str, ...]
 
 
 def two_lines(text: str, metrics: QFontMetrics, width: int) -> list[str]:

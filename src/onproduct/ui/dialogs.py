@@ -47,7 +47,7 @@ from onproduct.domain.items import (
     validate_sprint,
 )
 from onproduct.domain.metrics import payback_weeks
-from onproduct.domain.operations import KIND_NAMES, Operation
+from onproduct.domain.operations import KIND_NAMES, Operation, hours_a_week
 from onproduct.domain.settings import PlanSettings
 from onproduct.ui.colors import category_color
 
@@ -230,7 +230,7 @@ class ItemDialog(FormDialog[ItemFields]):
             self.operation_box.addItem(operation.name, operation.id)
             self.operation_box.setItemData(
                 self.operation_box.count() - 1,
-                f"{KIND_NAMES[operation.kind]}, {operation.weekly_hours:g} h a week",
+                f"{KIND_NAMES[operation.kind]}, {hours_a_week(operation.weekly_hours)}",
                 Qt.ItemDataRole.ToolTipRole,
             )
         self.operation_box.setCurrentIndex(max(0, self.operation_box.findData(fields.operation_id)))

@@ -26,7 +26,14 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from onproduct.domain.categories import CATEGORIES
-from onproduct.domain.metrics import Advice, BandState, Metrics, WarningKind, percent
+from onproduct.domain.metrics import (
+    Advice,
+    BandState,
+    Metrics,
+    WarningKind,
+    operations_text,
+    percent,
+)
 from onproduct.domain.settings import PlanSettings, stage_name
 from onproduct.ui.colors import category_color, is_dark, mix, muted_text
 
@@ -369,6 +376,7 @@ class GaugePanel(QWidget):
             self.other_label,
             self.unestimated_label,
             self.capacity_label,
+            self.operations_label,
         ):
             widget.setWordWrap(True)
         layout.addWidget(self.dial)
@@ -438,12 +446,7 @@ class GaugePanel(QWidget):
         else:
             text = f"{metrics.effort:g} {unit} planned; the sprint has no capacity set"
         self.capacity_label.setText(text)
-        share = (
-            f", {percent(metrics.ops_share_of_capacity)} of capacity"
-            if metrics.ops_share_of_capacity is not None
-            else ""
-        )
-        self.operations_label.setText(f"Operations: {metrics.ops_effort:g} {unit}{share}")
+        self.operations_label.setText(operations_text(metrics, unit))
         self._show_advice(advice)
 
     def advice_texts(self) -> list[str]:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from onproduct.domain.categories import CATEGORIES, category
-from onproduct.domain.items import format_effort
+from onproduct.domain.items import STATUS_NAMES, format_effort
 from onproduct.domain.settings import PlanSettings
 from onproduct.exchange.batch import Batch, ExchangeError
 from onproduct.exchange.importer import ImportChanges
@@ -224,7 +224,7 @@ class MappingDialog(QDialog):
                 fields.external_key or "",
                 fields.title,
                 category(fields.category).short,
-                fields.status,
+                STATUS_NAMES[fields.status],
                 format_effort(fields.estimate, self._settings.unit),
                 row.sprint or "",
             ]

@@ -28,6 +28,7 @@ from PySide6.QtCore import (
 )
 
 from onproduct.domain.filtering import ItemFilter
+from onproduct.domain.metrics import CategoryTotals
 from onproduct.domain.ranking import Bucket
 from onproduct.ui.item_model import ItemsDelta, PlanItemModel, row_runs
 
@@ -113,6 +114,13 @@ class LaneModel(QAbstractListModel):
     def ids(self) -> list[int]:
         """Ids of the rows shown, top to bottom."""
         return list(self._ids)
+
+    def shown_totals(self) -> CategoryTotals:
+        """Items, estimated effort and unestimated items of the rows shown (the filter's)."""
+        estimates = self._items.estimates(self._ids)
+        unestimated = estimates.count(None)
+        effort = float(sum(filter(None, estimates)))
+        return CategoryTotals(len(self._ids), effort, unestimated)
 
     def id_at(self, row: int) -> int:
         return self._ids[row]

@@ -28,9 +28,12 @@ class LaneHeader(QWidget):
         group: str,
         category_key: str | None = None,
         parent: QWidget | None = None,
+        short: str | None = None,
     ) -> None:
         super().__init__(parent)
         self._title = title
+        # Shown when the whole name does not fit ("Dev ops" for "Development operations").
+        self._short = short or title
         self._group = group
         self._category = category_key
         self._totals = ""
@@ -68,6 +71,15 @@ class LaneHeader(QWidget):
         if self._locked:
             lines.append(self._locked)
         self.setToolTip("\n".join(line for line in lines if line))
+
+    def shown_title(self, width: int | None = None) -> str:
+        """The name as drawn: whole, else the short name, elided only as a last resort
+        (the name matters most; the group line and the totals give way first)."""
+        if width is None:
+            width = self.width() - QFontMetrics(self._fonts()[0]).height()
+        metrics = QFontMetrics(self._fonts()[1])
+        whole = self._title if metrics.horizontalAdvance(self._title) <= width else self._short
+        return metrics.elidedText(whole, Qt.TextElideMode.ElideRight, width)
 
     def _fonts(self) -> tuple[QFont, QFont]:
         small = QFont(self.font())
@@ -115,14 +127,23 @@ class LaneHeader(QWidget):
         painter.setFont(title)
         painter.setPen(palette.color(QPalette.ColorRole.WindowText))
         metrics = QFontMetrics(title)
-        name = metrics.elidedText(self._title, Qt.TextElideMode.ElideRight, width)
+        name = self.shown_title(width)
         painter.drawText(QRect(x, y, width, metrics.height()), Qt.AlignmentFlag.AlignLeft, name)
         y += metrics.height()
         painter.setFont(self.font())
         painter.setPen(muted_text(palette))
         body = QFontMetrics(self.font())
-        totals = body.elidedText(self._totals, Qt.TextElideMode.ElideRight, width)
+        totals = fitting_parts(self._totals, body, width)
         painter.drawText(QRect(x, y, width, body.height()), Qt.AlignmentFlag.AlignLeft, totals)
+
+
+def fitting_parts(text: str, metrics: QFontMetrics, width: int) -> str:
+    """ "15 items · 235 h · 1 unestimated" cut to the parts that fit whole, the last
+    (least important) first; only a first part too long on its own is elided."""
+    parts = text.split(" · ")
+    while len(parts) > 1 and metrics.horizontalAdvance(" · ".join(parts)) > width:
+        parts.pop()
+    return metrics.elidedText(" · ".join(parts), Qt.TextElideMode.ElideRight, width)
 
 
 class LaneView(QTableView):

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
@@ -781,12 +781,27 @@ class MainWindow(QMainWindow):
         geometry = self._settings.value("window/geometry")
         if not geometry.isEmpty():
             self.restoreGeometry(geometry)
+        else:  # the first launch: most of the screen, centred
+            self.fill_screen()
         state = self._settings.value("window/state")
         if not state.isEmpty():
             self.restoreState(state)
         splitter = self._settings.value("board/splitter")
         if not splitter.isEmpty():
             self.board.splitter.restoreState(splitter)
+
+    def fill_screen(self, share: float = 0.9) -> None:
+        """Take `share` of the screen's free area (no more than the board needs), centred."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        free = screen.availableGeometry()
+        if free.width() < 1440:  # a small screen: all of it
+            share = 1.0
+        width = min(int(free.width() * share), 1920)
+        height = min(int(free.height() * share), 1200)
+        self.resize(width, height)
+        self.move(free.x() + (free.width() - width) // 2, free.y() + (free.height() - height) // 2)
 
     def save_state(self) -> None:
         self._settings.set_value("window/geometry", self.saveGeometry())

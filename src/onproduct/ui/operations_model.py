@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from onproduct.domain.operations import KIND_NAMES, Operation
+from onproduct.domain.operations import KIND_NAMES, Operation, hours_a_week
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -45,10 +45,10 @@ def _day(day: date | None) -> str:
 
 def load_text(operation: Operation) -> str:
     if operation.hours_per_week is not None:
-        return f"{operation.hours_per_week:g} h a week"
+        return hours_a_week(operation.hours_per_week)
     return (
         f"{operation.times_per_week or 0:g} × {operation.minutes_each or 0:g} min a week"
-        f" ({operation.weekly_hours:.1f} h)"
+        f" ({round(operation.weekly_hours, 1) + 0.0:g} h)"
     )
 
 
@@ -93,7 +93,7 @@ class OperationListModel(QAbstractTableModel):
             if column is Column.NOW:
                 if operation.end is not None and operation.end < date.today():
                     return "ended"
-                return f"{self.load_now(operation):.1f} h a week"
+                return hours_a_week(self.load_now(operation))
             if column is Column.AUTOMATION:
                 return "; ".join(self.automated_by(operation)) or "—"
             if column is Column.STARTS:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from onproduct.domain.operations import Operation
+from onproduct.domain.operations import Operation, hours_a_week
 from onproduct.ui.document import PlanDocument
 from onproduct.ui.operations_model import OPERATION_ROLE, Column
 
@@ -75,8 +75,14 @@ class OperationsPage(QWidget):
             return
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(Column.AUTOMATION, QHeaderView.ResizeMode.Stretch)
+        # The two long texts share what is left, but never squeeze their headings:
+        # "Automated by" keeps its width (and can be dragged), Notes takes the rest,
+        # and a window too narrow for all of it scrolls sideways instead.
+        chars = header.fontMetrics().averageCharWidth()
+        header.setSectionResizeMode(Column.AUTOMATION, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(Column.AUTOMATION, chars * 34)
         header.setSectionResizeMode(Column.NOTES, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(header.sectionSizeFromContents(Column.NOTES).width())
         document.changed.connect(self._on_change)
         self.table.selectionModel().selectionChanged.connect(self._enable)
         self.refresh()
@@ -121,8 +127,8 @@ class OperationsPage(QWidget):
             else:
                 development += load
         self.load_label.setText(
-            f"Today: product operations {product:.1f} h a week,"
-            f" development operations {development:.1f} h a week."
+            f"Today: product operations {hours_a_week(product)},"
+            f" development operations {hours_a_week(development)}."
         )
 
     def _enable(self, *_: object) -> None:
