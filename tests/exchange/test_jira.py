@@ -128,6 +128,7 @@ def test_a_parent_without_an_estimate_sums_its_sub_tasks() -> None:
 def test_a_sub_task_whose_parent_is_not_in_the_file_comes_in_alone() -> None:
     rows = [r for r in ROWS if r.get("Issue key") not in ("LED-2",)]
     jira = parse_jira(jira_text(rows), "export.csv")
+    jira.include_done_backlog = True  # one of them is done and in no sprint
     batch = jira.batch(jira.guessed_mapping(), HOURS)
     assert {"LED-4", "LED-5"} <= {r.fields.external_key for r in batch.rows}
     assert any("2 sub-tasks whose parent is not in the file" in note for note in batch.notes)
@@ -310,3 +311,38 @@ def test_header_is_the_only_thing_needed() -> None:
     rows = jira.batch(jira.guessed_mapping(), HOURS).rows
     assert [r.fields.title for r in rows] == ["Just a title"]
     assert rows[0].fields.category == "feature"
+
+
+DONE_IN_NO_SPRINT = {
+    "Summary": "Old export format", "Issue key": "LED-7", "Issue id": "10007",
+    "Issue Type": "Story", "Status": "Done", "Status Category": "Done",
+    "Resolved": "01/Mar/20 9:00 AM",
+}  # fmt: skip
+
+
+def test_done_issues_in_no_sprint_are_left_out_unless_asked_for() -> None:
+    jira = parse_jira(jira_text([*ROWS, DONE_IN_NO_SPRINT]), "export.csv")
+    assert jira.done_without_sprint() == 1
+    batch = jira.batch(jira.guessed_mapping(), HOURS)
+    assert "LED-7" not in {r.fields.external_key for r in batch.rows}
+    assert {s.what: s.why for s in batch.skipped}["LED-7"] == "already done, and in no sprint"
+    assert any("1 done issue was in no sprint and left out" in note for note in batch.notes)
+    jira.include_done_backlog = True
+    rows = {r.fields.external_key: r for r in jira.batch(jira.guessed_mapping(), HOURS).rows}
+    assert rows["LED-7"].fields.status == "done" and rows["LED-7"].sprint is None
+
+
+def test_story_points_become_hours_at_a_rate_the_user_can_change_and_the_summary_says_so() -> None:
+    jira = parse_jira(jira_text(), "export.csv")
+    # LED-3 (2 points) and LED-6 (1 point) have no estimate in hours.
+    assert jira.conversions(HOURS) == 2
+    batch = jira.batch(jira.guessed_mapping(), HOURS)
+    rows = {r.fields.external_key: r.fields for r in batch.rows}
+    assert rows["LED-3"].estimate == 8.0
+    assert "2 estimates in story points became hours at 4 h per point." in batch.notes
+    jira.hours_per_point = 6.0
+    batch = jira.batch(jira.guessed_mapping(), HOURS)
+    rows = {r.fields.external_key: r.fields for r in batch.rows}
+    assert rows["LED-3"].estimate == 12.0 and rows["LED-6"].estimate == 6.0
+    assert "2 estimates in story points became hours at 6 h per point." in batch.notes
+    assert rows["LED-2"].estimate == 8.0  # it has hours of its own: no conversion

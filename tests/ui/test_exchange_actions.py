@@ -193,3 +193,47 @@ def test_a_rule_changed_just_before_import_is_the_one_used(
     message = run_import(qtbot, window, jira_file)
     assert message == "Imported export.csv: 2 added, 0 updated, 4 skipped."
     assert "LED-3" not in keys_on_board(window)
+
+
+def test_the_mapping_step_shows_points_where_items_land_and_done_history(
+    qtbot, window, tmp_path: Path, summaries
+) -> None:
+    from ..exchange.jira_files import ROWS
+
+    done_old = {
+        "Summary": "Shipped long ago", "Issue key": "LED-9", "Issue id": "10009",
+        "Issue Type": "Story", "Status": "Done", "Status Category": "Done",
+    }  # fmt: skip
+    path = tmp_path / "export.csv"
+    path.write_text(jira_text([*ROWS, done_old]), encoding="utf-8")
+    seen: dict[str, object] = {}
+
+    def look(dialog: MappingDialog) -> bool:
+        keys = [
+            dialog.preview_table.item(r, 1).text() for r in range(dialog.preview_table.rowCount())
+        ]
+        lands = {k: dialog.preview_table.item(r, 6).text() for r, k in enumerate(keys)}
+        estimate = {k: dialog.preview_table.item(r, 5).text() for r, k in enumerate(keys)}
+        seen["lands"] = lands
+        seen["before"] = estimate["LED-3"]
+        assert dialog.per_point is not None and dialog.per_point.value() == 4.0
+        dialog.per_point.setValue(6.0)
+        assert dialog.done_backlog is not None and not dialog.done_backlog.isChecked()
+        seen["old left out"] = "LED-9" not in keys
+        dialog.refresh()
+        keys = [
+            dialog.preview_table.item(r, 1).text() for r in range(dialog.preview_table.rowCount())
+        ]
+        seen["after"] = dialog.preview_table.item(keys.index("LED-3"), 5).text()
+        return True
+
+    window.exchange_actions.choose_mapping = look
+    run_import(qtbot, window, path)
+    # The plan has no "LED Sprint 2": the preview says where the items really go.
+    assert seen["lands"]["LED-6"] == "Backlog"
+    assert (seen["before"], seen["after"]) == ("8 h", "12 h")  # 2 points × 4 h, then × 6 h
+    assert seen["old left out"] is True
+    details = summaries[0][1]
+    assert "2 estimates in story points became hours at 6 h per point." in details
+    assert "1 done issue was in no sprint and left out" in details
+    assert "LED-9" not in keys_on_board(window)

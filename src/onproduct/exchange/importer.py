@@ -27,6 +27,8 @@ from onproduct.domain.ranking import Bucket, bucket_of
 from onproduct.exchange.batch import Batch, ExchangeError, Skipped, bulk
 from onproduct.storage.plan import Plan
 
+BACKLOG_NAME = "Backlog"
+
 
 @dataclass(frozen=True, slots=True)
 class ImportChanges:
@@ -39,6 +41,8 @@ class ImportChanges:
     unchanged: int
     skipped: tuple[Skipped, ...]
     notes: tuple[str, ...]
+    # Where each row of the batch lands, in its order: a sprint's name, or "Backlog".
+    places: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -135,6 +139,8 @@ def plan_import(
     updatable = [name for name in ITEM_FIELD_NAMES if name in batch.fields]
     added: list[Item] = []
     changes: list[ItemChange] = []
+    names = {s.id: s.name for s in (*sprints, *created)}
+    places: list[str] = []
     for row in batch.rows:
         fields = row.fields
         if row.operation is not None:
@@ -156,11 +162,13 @@ def plan_import(
             bucket = bucket_of(new_sprint_id, fields.category)
             added.append(Item.placed(next_id, fields, new_sprint_id, append_to(bucket)))
             next_id += 1
+            places.append(names.get(new_sprint_id, BACKLOG_NAME) if new_sprint_id else BACKLOG_NAME)
             continue
         after = {name: getattr(fields, name) for name in updatable}
         moved = replace(
             existing, **after, sprint_id=new_sprint_id if placed else existing.sprint_id
         )
+        places.append(names.get(moved.sprint_id, BACKLOG_NAME) if moved.sprint_id else BACKLOG_NAME)
         if bucket_of(moved.sprint_id, moved.category) != bucket_of(
             existing.sprint_id, existing.category
         ):
@@ -196,6 +204,7 @@ def plan_import(
         unchanged=len(batch.rows) - len(added) - len(changes),
         skipped=batch.skipped,
         notes=tuple(notes),
+        places=tuple(places),
     )
 
 

@@ -25,7 +25,7 @@ import io
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from itertools import chain, repeat
@@ -199,6 +199,24 @@ class JiraFile:
     fields: frozenset[str]  # the fields the file has columns for
     notes: list[str] = field(default_factory=list)
     _values: dict[str, list[tuple[str, int]]] | None = None
+    # Choices of the mapping step: done issues in no sprint come in (default: skipped,
+    # they are history), and the hours a story point is worth (None: the plan's).
+    include_done_backlog: bool = False
+    hours_per_point: float | None = None
+
+    def conversions(self, settings: PlanSettings) -> int:
+        """How many issues' estimates the import converts between points and hours."""
+        return sum(
+            1 for issue in self.issues if _converts(issue, settings) and not issue.is_subtask
+        )
+
+    def done_without_sprint(self) -> int:
+        """Done issues in no sprint: what the import skips unless asked to bring them."""
+        return sum(
+            1
+            for issue in self.issues
+            if issue.state == "done" and not issue.sprints and not issue.is_subtask
+        )
 
     @property
     def source_id(self) -> str:
@@ -510,6 +528,13 @@ def jira_date(text: str) -> date | None:
 _day_of = lru_cache(maxsize=8192)(jira_date)
 
 
+def _converts(issue: JiraIssue, settings: PlanSettings) -> bool:
+    """Whether the issue's estimate is converted through the hours per point."""
+    if settings.effort_unit == "points":
+        return issue.story_points is None and issue.original_seconds is not None
+    return issue.original_seconds is None and issue.story_points is not None
+
+
 def _efforts(issue: JiraIssue, settings: PlanSettings) -> tuple[float | None, float | None]:
     """The estimate and actual effort in the plan's unit.
 
@@ -581,6 +606,8 @@ def _batch(jira: JiraFile, mapping: CategoryMapping, settings: PlanSettings) -> 
     shape (labels, components, type and status), sprint names once per name.
     """
     parents = _parents(jira.issues)
+    if jira.hours_per_point is not None:
+        settings = replace(settings, hours_per_point=jira.hours_per_point)
 
     def skip(issue: JiraIssue, why: str) -> None:
         what = issue.key or repr(issue.summary[:40])
@@ -610,6 +637,7 @@ def _batch(jira: JiraFile, mapping: CategoryMapping, settings: PlanSettings) -> 
     # (or SKIP), its labels as stored and its state. A file has a few hundred of these.
     shapes: dict[tuple[object, ...], tuple[str, tuple[str, ...], str]] = {}
     truncated = 0
+    converted = 0
     for issue in jira.issues:
         parent = parents.get(issue.line)
         if parent is not None and issue.is_subtask and not parent.is_subtask:
@@ -642,6 +670,9 @@ def _batch(jira: JiraFile, mapping: CategoryMapping, settings: PlanSettings) -> 
             )
             skip(issue, f"{value} is mapped to Skip")
             continue
+        if status == "done" and not issue.sprints and not jira.include_done_backlog:
+            skip(issue, "already done, and in no sprint")
+            continue
         title = " ".join(issue.summary.split())
         if not title:
             skip(issue, "it has no summary")
@@ -650,6 +681,8 @@ def _batch(jira: JiraFile, mapping: CategoryMapping, settings: PlanSettings) -> 
             title = shortened(title, MAX_TITLE)
             truncated += 1
         estimate, actual = _efforts(issue, settings)
+        if _converts(issue, settings):
+            converted += 1
         description = issue.description.rstrip()
         children = subtasks.get(issue.line)
         if children:
@@ -692,6 +725,15 @@ def _batch(jira: JiraFile, mapping: CategoryMapping, settings: PlanSettings) -> 
             f"{truncated} summar{'ies' if truncated != 1 else 'y'} longer than {MAX_TITLE}"
             " characters were shortened."
         )
+    if converted:
+        notes.append(conversion_note(converted, settings))
+    done = sum(1 for s in skipped if s.why == "already done, and in no sprint")
+    if done:
+        were = "s were" if done != 1 else " was"
+        notes.append(
+            f"{done} done issue{were} in no sprint and left out (already done);"
+            " the mapping step can bring them in."
+        )
     return Batch(
         source=jira.source,
         rows=tuple(rows),
@@ -701,6 +743,14 @@ def _batch(jira: JiraFile, mapping: CategoryMapping, settings: PlanSettings) -> 
         notes=tuple(notes),
         create_sprints=False,
     )
+
+
+def conversion_note(count: int, settings: PlanSettings) -> str:
+    """What the import made of story points (or hours), in the words of the summary."""
+    per = f"{settings.hours_per_point:g} h per point"
+    if settings.effort_unit == "points":
+        return f"{count} estimate{'s' if count != 1 else ''} in hours became story points at {per}."
+    return f"{count} estimate{'s' if count != 1 else ''} in story points became hours at {per}."
 
 
 def _fields_set(present: frozenset[str]) -> frozenset[str]:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -27,6 +28,7 @@ from onproduct.domain.items import STATUS_NAMES, format_effort
 from onproduct.domain.settings import PlanSettings
 from onproduct.exchange.batch import Batch, ExchangeError
 from onproduct.exchange.importer import ImportChanges
+from onproduct.exchange.jira import JiraFile
 from onproduct.exchange.mapping import SKIP, CategoryMapping
 from onproduct.exchange.sources import MappedSource, kind_titles
 from onproduct.exchange.trello import TrelloBoard
@@ -91,18 +93,55 @@ class MappingDialog(QDialog):
             self.archived = QCheckBox("Include &archived cards")
             self.archived.setChecked(source.include_archived)
             self.archived.toggled.connect(self._changed)
+        # A Jira export: story points are converted at a rate the user sees and sets,
+        # and done issues in no sprint (history) stay out unless asked for.
+        self.per_point: QDoubleSpinBox | None = None
+        self.per_point_row: QWidget | None = None
+        self.done_backlog: QCheckBox | None = None
+        if isinstance(source, JiraFile):
+            converting = source.conversions(settings)
+            if converting:
+                self.per_point = QDoubleSpinBox()
+                self.per_point.setRange(0.1, 1000.0)
+                self.per_point.setDecimals(1)
+                self.per_point.setSuffix(" h")
+                self.per_point.setValue(source.hours_per_point or settings.hours_per_point)
+                self.per_point.valueChanged.connect(self._changed)
+                what = "story points" if settings.effort_unit == "hours" else "hours"
+                self.per_point_row = QWidget()
+                rate = QHBoxLayout(self.per_point_row)
+                rate.setContentsMargins(0, 0, 0, 0)
+                rate_label = QLabel("One story &point is worth")
+                rate_label.setBuddy(self.per_point)
+                rate.addWidget(rate_label)
+                rate.addWidget(self.per_point)
+                rate.addWidget(
+                    QLabel(f"({converting} estimate{'s' if converting != 1 else ''} in {what})")
+                )
+                rate.addStretch(1)
+            done = source.done_without_sprint()
+            if done:
+                self.done_backlog = QCheckBox(
+                    f"Bring in &done issues that are in no sprint ({done})"
+                )
+                self.done_backlog.setToolTip(
+                    "Left out by default: they are finished history, not backlog."
+                )
+                self.done_backlog.setChecked(source.include_done_backlog)
+                self.done_backlog.toggled.connect(self._changed)
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.rules, 1)
         left_layout.addLayout(default_row)
-        if self.archived is not None:
-            left_layout.addWidget(self.archived)
+        for option in (self.archived, self.per_point_row, self.done_backlog):
+            if option is not None:
+                left_layout.addWidget(option)
 
         self.preview_table = QTableWidget(0, 7)
         self.preview_table.setHorizontalHeaderLabels(
-            ["", "Key", "Title", "Lane", "Status", "Estimate", "Sprint"]
+            ["", "Key", "Title", "Lane", "Status", "Estimate", "Lands in"]
         )
         self.preview_table.verticalHeader().hide()
         self.preview_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -196,6 +235,11 @@ class MappingDialog(QDialog):
         self.mapping.default = self.default.currentData()
         if self.archived is not None and isinstance(self.source, TrelloBoard):
             self.source.include_archived = self.archived.isChecked()
+        if isinstance(self.source, JiraFile):
+            if self.per_point is not None:
+                self.source.hours_per_point = self.per_point.value()
+            if self.done_backlog is not None:
+                self.source.include_done_backlog = self.done_backlog.isChecked()
         self._timer.start()
 
     def refresh(self) -> None:
@@ -219,6 +263,8 @@ class MappingDialog(QDialog):
         for number, row in enumerate(rows):
             fields = row.fields
             action = "new" if fields.external_key in added_keys or not fields.external_key else ""
+            # Where it really lands: a sprint the plan lacks sends it to the backlog.
+            lands = changes.places[number] if number < len(changes.places) else ""
             cells = [
                 action,
                 fields.external_key or "",
@@ -226,7 +272,7 @@ class MappingDialog(QDialog):
                 category(fields.category).short,
                 STATUS_NAMES[fields.status],
                 format_effort(fields.estimate, self._settings.unit),
-                row.sprint or "",
+                lands,
             ]
             for column, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
@@ -234,9 +280,9 @@ class MappingDialog(QDialog):
                     cell.setTextAlignment(
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                     )
+                if column == 6 and row.sprint and lands != row.sprint:
+                    cell.setToolTip(f"The file says {row.sprint}; the plan has no such sprint.")
                 self.preview_table.setItem(number, column, cell)
-        # Trello has no sprints: no empty column for them.
-        self.preview_table.setColumnHidden(6, not any(r.sprint for r in self._batch.rows))
         lines = [f"Import will do: {changes.summary()}."]
         if len(self._batch.rows) > PREVIEW_ROWS:
             lines.append(f"The first {PREVIEW_ROWS} of {len(self._batch.rows)} items are shown.")
