@@ -113,4 +113,8 @@ def run_gui(plan: Path | None) -> int:
     window.show()
     if not window.open_initial(plan):
         return 1  # the window already said why
+    from onproduct.ui.help import Welcome
+
+    welcome = Welcome(Settings(store), window)
+    welcome.maybe_show()  # the first launch only: three things to try
     return app.exec()

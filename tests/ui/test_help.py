@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QLabel
 
 from onproduct.domain.categories import CATEGORIES
 from onproduct.ui.colors import category_color
-from onproduct.ui.help import HelpDialog, Welcome, show_help
+from onproduct.ui.help import HELP_TITLE, HelpDialog, Welcome, show_help
 from onproduct.ui.settings import Settings
 
 LANES = (
@@ -184,3 +184,13 @@ def test_welcome_opens_how_onproduct_works(window, settings, qtbot) -> None:
     assert len(pages) == 1 and pages[0].isVisible()
     assert "Product improvement" in pages[0].text()
     assert dialog.isVisible()  # the three things to try stay in view beside it
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")
+def test_the_help_menu_opens_how_onproduct_works(qtbot, window) -> None:
+    menu = next(a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "Help")
+    assert next(a.text().replace("&", "") for a in menu.actions() if a.text()) == HELP_TITLE
+    window.help_action.trigger()
+    page = window.findChild(HelpDialog)
+    assert page is not None and page.isVisible()
+    page.close()

@@ -24,13 +24,11 @@ from PySide6.QtWidgets import (
 from onproduct.domain.categories import CATEGORIES, Group
 from onproduct.domain.settings import STAGES
 from onproduct.ui.colors import category_color, muted_text
-from onproduct.ui.settings import DEFAULTS, Settings
+from onproduct.ui.settings import Settings
 
 HELP_TITLE = "How Onproduct works"
 WELCOME_KEY = "welcome/dismissed"
-# The settings table is the one place keys are declared; until it lists this key,
-# the welcome declares it there itself (setdefault: an entry in settings.py wins).
-DEFAULTS.setdefault(WELCOME_KEY, (bool, False))
+
 
 _GROUP_NAMES = {
     Group.ON_PRODUCT: "on-product",

@@ -38,6 +38,7 @@ from onproduct.ui.board import BoardWidget
 from onproduct.ui.dialogs import ItemDialog, SprintDialog
 from onproduct.ui.document import PlanDocument, SprintClosedError, closed_message
 from onproduct.ui.exchange_actions import ExchangeActions
+from onproduct.ui.help import HELP_TITLE, show_help
 from onproduct.ui.icons import icon
 from onproduct.ui.lanes import LaneView
 from onproduct.ui.loading import RestLoader
@@ -279,6 +280,9 @@ class MainWindow(QMainWindow):
             a("&Operations", lambda: self.tabs.setCurrentIndex(1), "Ctrl+Shift+O"),
             a("C&harts", lambda: self.tabs.setCurrentIndex(2), "Ctrl+Shift+H"),
         ]
+        self.help_action = a(
+            f"&{HELP_TITLE}", lambda: show_help(self), QKeySequence.StandardKey.HelpContents
+        )
         self.about_action = a("&About Onproduct", self.show_about, None, "help-about")
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
 
@@ -353,6 +357,8 @@ class MainWindow(QMainWindow):
         view_menu.addActions(self.view_actions)
 
         help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.help_action)
+        help_menu.addSeparator()
         help_menu.addAction(self.about_action)
 
     def _fill_recent_menu(self) -> None:

@@ -23,6 +23,8 @@ DEFAULTS: dict[str, tuple[type, Any]] = {
     # Category mappings of imports, as JSON per source ("jira:LED", "trello:<board>").
     "import/mappings": (str, "{}"),
     "exchange/folder": (str, ""),
+    # The first-launch welcome was dismissed: it never shows again.
+    "welcome/dismissed": (bool, False),
 }
 
 
