@@ -368,7 +368,7 @@ class GaugePanel(QWidget):
         numbers_box.setFixedWidth(char * 40)
         capacity_box = QWidget()
         capacity_box.setLayout(capacity)
-        capacity_box.setFixedWidth(char * 44)
+        capacity_box.setFixedWidth(char * 52)
         for box in (numbers_box, capacity_box):
             box.layout().setContentsMargins(0, 0, 0, 0)
         for widget in (
