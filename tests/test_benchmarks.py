@@ -36,6 +36,7 @@ def test_the_quick_benchmark_suite_runs_and_reports_every_figure(tmp_path: Path)
         "drop → idle (every list repainted)",
         "filter keystroke → lists filtered",
         "filter keystroke → idle",
+        "first filter keystroke",
         "Jira CSV import",
         "PDF export of a sprint",
         "charts first shown",
