@@ -19,6 +19,7 @@ import random
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -58,9 +59,8 @@ def make_plan(path: Path, sprints: int, seed: int = 1) -> None:
             )  # fmt: skip
             past = sprint.end < today
             if past:
-                plan.set_sprint_record(
-                    sprint.id, SprintRecord(True, rng.uniform(5, 30), rng.uniform(1, 10))
-                )
+                record = SprintRecord(True, rng.uniform(5, 30), rng.uniform(1, 10))
+                plan.save_sprint(replace(sprint, record=record))
             for k in range(20):
                 category = rng.choice(CATEGORY_KEYS)
                 removes = category == "automation" and k % 4 == 0

@@ -7,9 +7,16 @@ import sqlite3
 from pathlib import Path
 
 
-def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
+# The plan's history and the rows' change counters: not what the plan says, but how
+# it came to say it (an undo restores the content and adds to the history).
+HISTORY_TABLES = frozenset({"change_log", "change_row"})
+
+
+def dump(path: Path, *, history: bool = False) -> dict[str, list[tuple[object, ...]]]:
     """Every row of every table of a plan file, read afresh: what "the plan" is on disk.
 
+    Without `history`, the history tables and the rows' version columns are left out:
+    two dumps are equal when the plans hold the same sprints, items and settings.
     Read through its log when it has one; otherwise as immutable, so that reading it
     makes no -wal or -shm beside it (a test may count the files there).
     """
@@ -24,10 +31,17 @@ def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
                 "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
             )
         ]
-        return {
-            table: sorted(connection.execute(f'SELECT * FROM "{table}"').fetchall(), key=repr)
-            for table in tables
-        }
+        result = {}
+        for table in tables:
+            if not history and table in HISTORY_TABLES:
+                continue
+            columns = [row[1] for row in connection.execute(f'PRAGMA table_info("{table}")')]
+            if not history:
+                columns = [c for c in columns if c != "version"]
+            names = ", ".join(f'"{c}"' for c in columns)
+            rows = connection.execute(f'SELECT {names} FROM "{table}"').fetchall()
+            result[table] = sorted(rows, key=repr)
+        return result
     finally:
         connection.close()
 

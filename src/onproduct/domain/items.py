@@ -72,6 +72,9 @@ class Item:
     done_on: date | None = None
     sprint_id: int | None = None
     rank: float = 0.0
+    # How many times the stored row has been changed: a change is written only over
+    # the version it was made from (so nobody's change silently overwrites another's).
+    version: int = 0
 
     @property
     def editable(self) -> ItemFields:
@@ -145,6 +148,7 @@ class Sprint:
     revenue: float | None = None
     record: SprintRecord = SprintRecord()
     baseline: Baseline | None = None
+    version: int = 0  # see Item.version
 
     @property
     def editable(self) -> SprintFields:

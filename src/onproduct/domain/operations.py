@@ -58,6 +58,7 @@ class Operation(OperationFields):
     """A recurring operation as stored."""
 
     id: int = 0
+    version: int = 0  # see Item.version
 
     @property
     def editable(self) -> OperationFields:

@@ -9,7 +9,7 @@ its result in an undo command, the command line writes it at once.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -215,30 +215,43 @@ def plan_import_into(plan: Plan, batch: Batch) -> ImportChanges:
 
 @bulk
 def write_import(
-    plan: Plan, changes: ImportChanges, progress: Callable[[int, int], None] | None = None
-) -> None:
-    """Write the changes in one transaction (a cancel from `progress` writes nothing)."""
-    plan.apply_import(
-        changes.sprints,
-        changes.added,
-        [(c.item_id, c.after) for c in changes.updated],
-        progress,
-    )
+    plan: Plan,
+    changes: ImportChanges,
+    progress: Callable[[int, int], None] | None = None,
+    expected: Mapping[int, int] | None = None,
+) -> ImportChanges:
+    """Write the changes in one transaction (a cancel from `progress` writes nothing).
+
+    New sprints and items get their ids from the plan as they are written (what
+    `plan_import` gave them was provisional): the changes come back with those ids.
+    `expected` holds the versions the updated items were seen at, where known.
+    """
+    with plan.change(f"imported {changes.source} ({changes.summary()})"):
+        sprints, added = plan.apply_import(
+            changes.sprints,
+            changes.added,
+            [(c.item_id, c.after) for c in changes.updated],
+            progress,
+            expected,
+        )
+    return replace(changes, sprints=tuple(sprints), added=tuple(added))
 
 
 def undo_import(plan: Plan, changes: ImportChanges) -> None:
-    plan.revert_import(
-        [s.id for s in changes.sprints],
-        [i.id for i in changes.added],
-        [(c.item_id, c.before) for c in changes.updated],
-    )
+    with plan.change(f"took back the import of {changes.source}"):
+        plan.revert_import(
+            [s.id for s in changes.sprints],
+            [i.id for i in changes.added],
+            [(c.item_id, c.before) for c in changes.updated],
+        )
 
 
 def import_batch(plan: Plan, batch: Batch) -> ImportChanges:
-    """Compute and write an import at once (the command line, tests)."""
-    changes = plan_import_into(plan, batch)
-    write_import(plan, changes)
-    return changes
+    """Compute and write an import at once (the command line, tests), in one transaction:
+    the changes are worked out from the plan as it is when the write begins."""
+    with plan.transaction():
+        changes = plan_import_into(plan, batch)
+        return write_import(plan, changes)
 
 
 def changed_values(changes: ImportChanges, side: str) -> dict[int, dict[str, Any]]:

@@ -18,6 +18,26 @@ class PlanFileError(StorageError):
     """A file was refused as a plan (missing, foreign, damaged, too new); it was not changed."""
 
 
+class PlanBusyError(StorageError):
+    """Another writer kept the plan for longer than the wait (str(error) is the line)."""
+
+
+class DisconnectedError(StorageError):
+    """A team plan's server cannot be reached; nothing of the change was written."""
+
+
+class ConflictError(StorageError):
+    """Someone else changed a row since it was read: nothing was written.
+
+    `table` and `row_id` name the row; the message is filled in by whoever can say who
+    changed it (the document, from the plan's history)."""
+
+    def __init__(self, table: str, row_id: int | str, message: str = "") -> None:
+        super().__init__(message or f"Someone else changed this {table} meanwhile.")
+        self.table = table
+        self.row_id = row_id
+
+
 class DiskFullError(PlanFileError):
     """A plan that could be read but not opened for changes: its disk has no room left."""
 
@@ -25,7 +45,9 @@ class DiskFullError(PlanFileError):
 # Why a window shows a plan read-only when its disk is full.
 DISK_FULL = "the disk holding it is full (free some space and open it again to change it)"
 
-DATABASE_ERRORS = (sqlite3.Error, PeeweeDatabaseError)
+# The errors of a plan file. A team plan's backend adds psycopg's (imported only when a
+# team plan is opened: it costs ~0.2 s of start-up) through `Backend.errors`.
+DATABASE_ERRORS: tuple[type[BaseException], ...] = (sqlite3.Error, PeeweeDatabaseError)
 
 
 def explain_write_error(error: BaseException, plan: Path | None = None) -> str:

@@ -18,7 +18,7 @@ import threading
 import time
 from pathlib import Path
 
-from onproduct.storage.errors import DiskFullError, StorageError
+from onproduct.storage.errors import DiskFullError, PlanBusyError, StorageError
 from onproduct.storage.files import is_no_space
 
 if sys.platform == "win32":  # pragma: no cover - Windows only
@@ -45,10 +45,6 @@ else:
 # Why a window shows a plan read-only when another process holds its lock.
 OPEN_ELSEWHERE = "it is open in another Onproduct window"
 BUSY = "the plan is being changed by another Onproduct; try again when it is done"
-
-
-class PlanBusyError(StorageError):
-    """Another process holds the plan's lock (str(error) is the line for the user)."""
 
 
 def lock_path(plan: Path) -> Path:

@@ -152,6 +152,35 @@ def _v4_operations_register(cur: Executes) -> None:
     cur.execute("ALTER TABLE sprint ADD COLUMN baseline TEXT")
 
 
+def _v5_versions_and_history(cur: Executes) -> None:
+    # Every row a user can change counts its changes: a change is written only over the
+    # version it was made from, so two people never silently overwrite each other.
+    for table in ("item", "sprint", "operation", "plan_setting"):
+        cur.execute(f"ALTER TABLE {table} ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
+    # The plan's history: who changed what, when, and the rows as they were after it.
+    cur.execute(
+        """
+        CREATE TABLE change_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            who TEXT NOT NULL,
+            what TEXT NOT NULL,
+            rows TEXT NOT NULL DEFAULT '{}'
+        )"""
+    )
+    # Which rows each change touched (of a bulk change, such as a big import, none).
+    cur.execute(
+        """
+        CREATE TABLE change_row (
+            change_id INTEGER NOT NULL REFERENCES change_log (id) ON DELETE CASCADE,
+            tbl TEXT NOT NULL,
+            row_id TEXT NOT NULL
+        )"""
+    )
+    cur.execute("CREATE INDEX change_row_row ON change_row (tbl, row_id)")
+    cur.execute("CREATE INDEX change_row_change ON change_row (change_id)")
+
+
 STEPS: tuple[Step, ...] = (
     Step(1, "sprints, items and labels", _v1_board),
     Step(2, "plan settings with the defaults of a new plan", _v2_plan_settings),
@@ -163,6 +192,7 @@ STEPS: tuple[Step, ...] = (
         "the register of recurring operations, done dates, closed sprints",
         _v4_operations_register,
     ),
+    Step(5, "row versions and the plan's history", _v5_versions_and_history),
 )
 
 SCHEMA_VERSION = STEPS[-1].version

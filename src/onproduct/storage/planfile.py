@@ -503,7 +503,7 @@ def save_copy(plan: Plan, destination: Path | str) -> None:
     target, so an interrupted Save As never damages the file it was replacing.
     """
     destination = Path(destination)
-    if destination.resolve() == plan.path.resolve():
+    if plan.path is not None and destination.resolve() == plan.path.resolve():
         return
     _copy_into_place(destination, plan.copy_to, f"Could not save {destination.name}")
 

@@ -11,15 +11,16 @@ from onproduct.domain.operations import Operation, OperationFields
 
 SPRINT_COLUMNS = (
     "id, name, start_date, end_date, capacity, revenue,"
-    " closed, actual_product_ops, actual_dev_ops, baseline"
+    " closed, actual_product_ops, actual_dev_ops, baseline, version"
 )
 OPERATION_COLUMNS = (
-    "id, name, kind, start_date, end_date, hours_per_week, times_per_week, minutes_each, notes"
+    "id, name, kind, start_date, end_date, hours_per_week, times_per_week, minutes_each, notes,"
+    " version"
 )
 
 
 def sprint_from_row(row: tuple[Any, ...]) -> Sprint:
-    sid, name, start, end, capacity, revenue, closed, product, dev, baseline = row
+    sid, name, start, end, capacity, revenue, closed, product, dev, baseline, version = row
     return Sprint(
         sid,
         name,
@@ -29,6 +30,7 @@ def sprint_from_row(row: tuple[Any, ...]) -> Sprint:
         revenue,
         SprintRecord(bool(closed), product, dev),
         baseline_from_text(baseline),
+        version,
     )
 
 
@@ -84,7 +86,7 @@ def baseline_from_text(text: str | None) -> Baseline | None:
 
 
 def operation_from_row(row: tuple[Any, ...]) -> Operation:
-    oid, name, kind, start, end, hours, times, minutes, notes = row
+    oid, name, kind, start, end, hours, times, minutes, notes, version = row
     return Operation(
         name,
         kind,
@@ -95,6 +97,7 @@ def operation_from_row(row: tuple[Any, ...]) -> Operation:
         date.fromisoformat(end) if end else None,
         notes,
         oid,
+        version,
     )
 
 

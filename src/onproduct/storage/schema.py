@@ -192,6 +192,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
             "empty or a number",
         ),
         _text("baseline", null=True),
+        _id("version", null=False),
     ),
     "operation": (
         _id("id", null=False),
@@ -203,8 +204,9 @@ RULES: dict[str, tuple[Rule, ...]] = {
         _amount("times_per_week"),
         _amount("minutes_each"),
         _text("notes"),
+        _id("version", null=False),
     ),
-    "plan_setting": (_text("key"), _text("value")),
+    "plan_setting": (_text("key"), _text("value"), _id("version", null=False)),
 }
 
 
@@ -274,6 +276,7 @@ ITEM_KINDS: dict[str, tuple[frozenset[object], str]] = {
     "external_key": (frozenset({str, _NONE}), "empty or text"),
     "saves_hours_per_week": (frozenset({float, int, _NONE}), "empty or a number"),
     "rank": (frozenset({float, int}), "a number"),
+    "version": (frozenset({int}), "a whole number"),
 }
 _BY_VALUE = frozenset({"category", "status"})
 

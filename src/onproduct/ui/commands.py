@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QUndoCommand
 
+from onproduct.domain.history import past_tense, undone
 from onproduct.domain.items import Item, ItemChange, ItemFields, Sprint, SprintFields
 from onproduct.domain.operations import Operation, OperationFields
-from onproduct.storage.errors import StorageError
+from onproduct.storage.errors import ConflictError, StorageError
 
 if TYPE_CHECKING:
     from onproduct.exchange.importer import ImportChanges
@@ -31,10 +32,10 @@ class PlanCommand(QUndoCommand):
         self._document = document
 
     def redo(self) -> None:
-        self._guard(self.apply)
+        self._guard(self.apply, past_tense(self.text()))
 
     def undo(self) -> None:
-        self._guard(self.revert)
+        self._guard(self.revert, undone(past_tense(self.text())))
 
     def apply(self) -> None:
         raise NotImplementedError
@@ -42,14 +43,23 @@ class PlanCommand(QUndoCommand):
     def revert(self) -> None:
         raise NotImplementedError
 
-    def _guard(self, action: Callable[[], None]) -> None:
+    def _guard(self, action: Callable[[], None], what: str) -> None:
+        """Write, as one line of the plan's history; a refused write takes the command
+        off the stack (nothing was written) and says why: someone else's change
+        (ConflictError), a server out of reach, a full disk."""
+        document = self._document
         try:
-            action()
+            with document.plan.change(what):
+                document.refuse_offline()
+                action()
+        except ConflictError as error:
+            self.setObsolete(True)
+            document.conflicted(error)
         except StorageError as error:
             self.setObsolete(True)
-            self._document.report_error(str(error))
+            document.report_error(str(error))
         else:
-            self._document.note_change()
+            document.note_change()
 
 
 class ChangeItemsCommand(PlanCommand):
@@ -86,7 +96,7 @@ class AddItemCommand(PlanCommand):
         if self.item is None:
             self.item = self._document.write_new_item(self._fields, self._sprint_id, self._rank)
         else:
-            self._document.write_restored_items([self.item])
+            (self.item,) = self._document.write_restored_items([self.item])
 
     def revert(self) -> None:
         assert self.item is not None
@@ -104,7 +114,7 @@ class DeleteItemsCommand(PlanCommand):
         self._document.write_removed_items([item.id for item in self.items])
 
     def revert(self) -> None:
-        self._document.write_restored_items(self.items)
+        self.items = tuple(self._document.write_restored_items(self.items))
 
 
 class AddSprintCommand(PlanCommand):
@@ -117,7 +127,7 @@ class AddSprintCommand(PlanCommand):
         if self.sprint is None:
             self.sprint = self._document.write_new_sprint(self._fields)
         else:
-            self._document.write_restored_sprint(self.sprint, {})
+            self.sprint = self._document.write_restored_sprint(self.sprint, {})
 
     def revert(self) -> None:
         assert self.sprint is not None
@@ -159,7 +169,7 @@ class DeleteSprintCommand(PlanCommand):
         self._document.write_removed_sprint(self._sprint.id, self._values("after"))
 
     def revert(self) -> None:
-        self._document.write_restored_sprint(self._sprint, self._values("before"))
+        self._sprint = self._document.write_restored_sprint(self._sprint, self._values("before"))
 
     def _values(self, side: str) -> dict[int, dict[str, Any]]:
         return {c.item_id: getattr(c, side) for c in self._changes}
@@ -276,8 +286,8 @@ class ImportCommand(PlanCommand):
         if self._written:
             self._written = False
             self._document.show_import(self.changes)
-        else:
-            self._document.write_import(self.changes)
+        else:  # written again: the plan gives its items new ids
+            self.changes = self._document.write_import(self.changes)
 
     def revert(self) -> None:
         self._document.write_import_undone(self.changes)

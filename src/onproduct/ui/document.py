@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from onproduct.domain.categories import CATEGORY_KEYS, category
+from onproduct.domain.history import conflict_line
 from onproduct.domain.items import (
     ITEM_FIELD_NAMES,
     Baseline,
@@ -47,7 +48,8 @@ from onproduct.domain.operations import (
 from onproduct.domain.ranking import BACKLOG, Bucket, ranks_between, renumbered
 from onproduct.domain.settings import PlanSettings, validate_settings
 from onproduct.exchange.importer import ImportChanges, changed_values, undo_import, write_import
-from onproduct.storage.plan import Plan
+from onproduct.storage.errors import ConflictError, StorageError
+from onproduct.storage.plan import Change, Plan
 from onproduct.ui.commands import (
     AddItemCommand,
     AddOperationCommand,
@@ -89,6 +91,20 @@ def _every_item(method: _Method) -> _Method:
     return wrapper  # type: ignore[return-value]
 
 
+def _values(item: Item) -> dict[str, Any]:
+    return {name: getattr(item, name) for name in item.__slots__ if name != "id"}
+
+
+def _with_versions(
+    values: Mapping[int, Mapping[str, Any]], versions: Mapping[int, int]
+) -> dict[int, dict[str, Any]]:
+    """Item values with the version each row has now."""
+    return {
+        item_id: {**fields, "version": versions[item_id]} if item_id in versions else dict(fields)
+        for item_id, fields in values.items()
+    }
+
+
 def _quoted_or_count(items: Sequence[Item]) -> str:
     return f"“{items[0].title}”" if len(items) == 1 else f"{len(items)} items"
 
@@ -112,6 +128,10 @@ class PlanDocument(QObject):
     """The open plan: file, item and sprint models, undo stack."""
 
     errorOccurred = Signal(str)
+    # Someone else's changes arrived (a list of storage.plan.Change), already applied.
+    remoteChanged = Signal(object)
+    # The plan's server went away (True) or came back (False).
+    offlineChanged = Signal(bool)
     # The plan settings changed (target, basis, unit, ...).
     settingsChanged = Signal()
     # Anything in the plan changed (every command, done or undone); the charts listen.
@@ -128,6 +148,7 @@ class PlanDocument(QObject):
         # Tags drags so a drop only ever takes ids of this document.
         self.token = uuid.uuid4().hex
         self.settings = PlanSettings.from_stored(plan.settings())
+        self.settings_version = plan.settings_version()
         self.sprints = SprintListModel(plan.sprints(), self)
         if first_screen and plan.item_count() > FIRST_SCREEN_ABOVE:
             shown = self.sprints.current(date.today())
@@ -142,6 +163,10 @@ class PlanDocument(QObject):
         self._links_cache: tuple[int, dict[int, list[str]]] | None = None
         self._savings_cache: tuple[int, dict[int, list[Saving]]] | None = None
         self.undo_stack = QUndoStack(self)
+        # The newest entry of the plan's history this window has taken in.
+        self.seen_change = plan.latest_change()
+        # Why nothing can be written now (a team plan's server is out of reach), or None.
+        self.offline: str | None = None
         # Counts changes, so results computed from the file can be cached per revision.
         self.revision = 0
         self._burden_cache: tuple[int, int, list[Burden]] | None = None
@@ -171,6 +196,109 @@ class PlanDocument(QObject):
 
     def report_error(self, message: str) -> None:
         self.errorOccurred.emit(message)
+
+    # ------------------------------------------------ others' changes, live
+
+    def refuse_offline(self) -> None:
+        """StorageError while no change can be written (the server is out of reach)."""
+        if self.offline is not None:
+            raise StorageError(f"The change was not saved: {self.offline}.")
+
+    def set_offline(self, reason: str | None) -> None:
+        if reason != self.offline:
+            self.offline = reason
+            self.offlineChanged.emit(reason is not None)
+
+    def conflicted(self, error: ConflictError) -> None:
+        """Someone else changed a row first: take their change in, and say who did what."""
+        try:
+            latest = self._plan.last_change_of(error.table, error.row_id)
+        except StorageError:
+            latest = None
+        self.catch_up()
+        if latest is not None and latest.id not in self._plan.own_changes:
+            message = conflict_line(latest.who, latest.what, latest.at)
+        elif str(error).startswith("The plan has no"):
+            message = f"{error} Your change was not applied."
+        else:
+            message = "Someone else changed this meanwhile; your change was not applied."
+        self.report_error(message)
+
+    def catch_up(self) -> list[Change]:
+        """Apply what others changed since this window last looked; returns their changes.
+
+        Each change names the rows it touched: those are read afresh and put into the
+        models (a change that kept no rows, a big import, has the whole plan read again).
+        Changes this window made itself are in its models already.
+        """
+        plan = self._plan
+        changes = plan.changes_since(self.seen_change)
+        if not changes:
+            return []
+        self.seen_change = changes[-1].id
+        theirs = [c for c in changes if c.id not in plan.own_changes]
+        if not theirs:
+            return []
+        if any(c.partial for c in theirs):
+            self._reload_items(None)
+        else:
+            ids = set().union(*(c.touches("item") for c in theirs))
+            if ids:
+                self._reload_items(sorted(int(i) for i in ids))
+        if any(c.partial or c.touches("sprint") for c in theirs):
+            self._reload_sprints()
+        if any(c.partial or c.touches("operation") for c in theirs):
+            self._reload_operations()
+        if any(c.partial or c.touches("setting") for c in theirs):
+            stored = plan.settings()
+            self.settings_version = plan.settings_version()
+            settings = PlanSettings.from_stored(stored)
+            if settings != self.settings:
+                self.settings = settings
+                self.items.unit = self.sprints.unit = settings.unit
+                self.settingsChanged.emit()
+        self.note_change()
+        self.remoteChanged.emit(theirs)
+        return theirs
+
+    def _reload_items(self, ids: Sequence[int] | None) -> None:
+        if ids is None:  # the whole plan
+            stored = {item.id: item for item in self._plan.items()}
+            ids = sorted(set(stored) | {item.id for item in self.items.items()})
+        else:
+            stored = {item.id: item for item in self._plan.items_by_ids(ids)}
+        gone = [i for i in ids if i not in stored and i in self.items]
+        new = [stored[i] for i in ids if i in stored and i not in self.items]
+        changed = {
+            i: _values(stored[i])
+            for i in ids
+            if i in stored and i in self.items and self.items.item(i) != stored[i]
+        }
+        self.items.remove_items(gone)
+        self.items.update_items(changed)
+        self.items.insert_items(new)
+
+    def _reload_sprints(self) -> None:
+        stored = {s.id: s for s in self._plan.sprints()}
+        shown = {s.id: s for s in self.sprints.sprints()}
+        for sprint_id in shown.keys() - stored.keys():
+            self.sprints.remove(sprint_id)
+        for sprint_id, sprint in stored.items():
+            if sprint_id not in shown:
+                self.sprints.insert(sprint)
+            elif shown[sprint_id] != sprint:
+                self.sprints.update(sprint)
+
+    def _reload_operations(self) -> None:
+        stored = {o.id: o for o in self._plan.operations()}
+        shown = {o.id: o for o in self.operations.operations()}
+        for operation_id in shown.keys() - stored.keys():
+            self.operations.remove(operation_id)
+        for operation_id, operation in stored.items():
+            if operation_id not in shown:
+                self.operations.insert(operation)
+            elif shown[operation_id] != operation:
+                self.operations.update(operation)
 
     def note_change(self) -> None:
         self.revision += 1
@@ -585,6 +713,11 @@ class PlanDocument(QObject):
         return True
 
     # -------------------------------------- writes, called by the undo commands
+    # Each writes over the versions the models hold (someone else's change since is a
+    # ConflictError, and nothing is written), then puts the new versions in the models.
+
+    def _item_versions(self, item_ids: Iterable[int]) -> dict[int, int]:
+        return {i: self.items.item(i).version for i in item_ids if i in self.items}
 
     def write_new_operation(self, fields: OperationFields) -> Operation:
         operation = self._plan.add_operation(fields)
@@ -592,23 +725,25 @@ class PlanDocument(QObject):
         return operation
 
     def write_operation(self, operation: Operation) -> None:
-        self._plan.update_operation(operation.id, operation.editable)
-        self.operations.update(operation)
+        current = self.operations.operation(operation.id)
+        version = self._plan.update_operation(operation.id, operation.editable, current.version)
+        self.operations.update(replace(operation, version=version))
 
     def write_restored_operation(self, operation: Operation, linked: Sequence[int]) -> None:
         values = {item_id: {"operation_id": operation.id} for item_id in linked}
         with self._plan.transaction():
-            self._plan.insert_operation(operation)
-            self._plan.update_items(list(values.items()))
-        self.operations.insert(operation)
-        self.items.update_items(values)
+            restored = self._plan.insert_operation(operation)
+            versions = self._plan.update_items(list(values.items()), self._item_versions(values))
+        self.operations.insert(restored)
+        self.items.update_items(_with_versions(values, versions))
 
     def write_removed_operation(self, operation_id: int, linked: Sequence[int]) -> None:
         values = {item_id: {"operation_id": None} for item_id in linked}
+        current = self.operations.operation(operation_id)
         with self._plan.transaction():
-            self._plan.update_items(list(values.items()))
-            self._plan.delete_operation(operation_id)
-        self.items.update_items(values)
+            versions = self._plan.update_items(list(values.items()), self._item_versions(values))
+            self._plan.delete_operation(operation_id, current.version)
+        self.items.update_items(_with_versions(values, versions))
         self.operations.remove(operation_id)
 
     def write_sprint_state(
@@ -621,43 +756,47 @@ class PlanDocument(QObject):
     ) -> None:
         """A sprint's record and baseline with its items' values, in one transaction;
         with a sprint `created` (first) or `removed` (last) for carried-over work."""
+        current = self.sprints.sprint(sprint.id)
+        made = None
         with self._plan.transaction():
             if created is not None:
-                self._plan.insert_sprint(created)
-            self._plan.update_sprint(sprint.id, sprint.editable)
-            self._plan.set_sprint_record(sprint.id, sprint.record)
-            self._plan.set_baseline(sprint.id, sprint.baseline)
-            self._plan.update_items(list(item_values.items()))
+                made = self._plan.insert_sprint(replace(created, version=0))
+            stored = self._plan.save_sprint(sprint, current.version)
+            versions = self._plan.update_items(
+                list(item_values.items()), self._item_versions(item_values)
+            )
             if removed is not None:
-                self._plan.delete_sprint(removed.id)
-        if created is not None:
-            self.sprints.insert(created)
-        self.sprints.update(sprint)
-        self.items.update_items(item_values)
+                gone = self.sprints.sprint(removed.id)
+                self._plan.delete_sprint(removed.id, gone.version)
+        if made is not None:
+            self.sprints.insert(made)
+        self.sprints.update(stored)
+        self.items.update_items(_with_versions(item_values, versions))
         if removed is not None:
             self.sprints.remove(removed.id)
 
     def write_settings(self, stored: Mapping[str, Any]) -> None:
-        self._plan.replace_settings(stored)
+        self.settings_version = self._plan.replace_settings(stored, self.settings_version)
         self.settings = PlanSettings.from_stored(stored)
         self.items.unit = self.sprints.unit = self.settings.unit
         self.settingsChanged.emit()
 
     def write_item_values(self, values: Mapping[int, Mapping[str, Any]]) -> None:
-        self._plan.update_items(list(values.items()))
-        self.items.update_items(values)
+        versions = self._plan.update_items(list(values.items()), self._item_versions(values))
+        self.items.update_items(_with_versions(values, versions))
 
     def write_new_item(self, fields: ItemFields, sprint_id: int | None, rank: float) -> Item:
         item = self._plan.add_item(fields, sprint_id, rank)
         self.items.insert_items([item])
         return item
 
-    def write_restored_items(self, items: Sequence[Item]) -> None:
-        self._plan.insert_items(items)
-        self.items.insert_items(items)
+    def write_restored_items(self, items: Sequence[Item]) -> list[Item]:
+        restored = self._plan.insert_items(items)
+        self.items.insert_items(restored)
+        return restored
 
     def write_removed_items(self, item_ids: Sequence[int]) -> None:
-        self._plan.delete_items(item_ids)
+        self._plan.delete_items(item_ids, self._item_versions(item_ids))
         self.items.remove_items(item_ids)
 
     def write_new_sprint(self, fields: SprintFields) -> Sprint:
@@ -666,44 +805,65 @@ class PlanDocument(QObject):
         return sprint
 
     def write_sprint(self, sprint: Sprint) -> None:
-        self._plan.update_sprint(sprint.id, sprint.editable)
-        self.sprints.update(sprint)
+        current = self.sprints.sprint(sprint.id)
+        # Only the fields the sprint dialog edits: its record and baseline stay as stored.
+        edited = replace(current, **{
+            name: getattr(sprint, name) for name in ("name", "start", "end", "capacity", "revenue")
+        })  # fmt: skip
+        self.sprints.update(self._plan.save_sprint(edited, current.version))
 
     def write_restored_sprint(
         self, sprint: Sprint, item_values: Mapping[int, Mapping[str, Any]]
-    ) -> None:
+    ) -> Sprint:
         with self._plan.transaction():
-            self._plan.insert_sprint(sprint)
-            self._plan.update_items(list(item_values.items()))
-        self.sprints.insert(sprint)
-        self.items.update_items(item_values)
+            restored = self._plan.insert_sprint(sprint)
+            versions = self._plan.update_items(
+                list(item_values.items()), self._item_versions(item_values)
+            )
+        self.sprints.insert(restored)
+        self.items.update_items(_with_versions(item_values, versions))
+        return restored
 
     def write_removed_sprint(
         self, sprint_id: int, item_values: Mapping[int, Mapping[str, Any]]
     ) -> None:
+        current = self.sprints.sprint(sprint_id)
         with self._plan.transaction():
-            self._plan.update_items(list(item_values.items()))
-            self._plan.delete_sprint(sprint_id)
-        self.items.update_items(item_values)
+            versions = self._plan.update_items(
+                list(item_values.items()), self._item_versions(item_values)
+            )
+            self._plan.delete_sprint(sprint_id, current.version)
+        self.items.update_items(_with_versions(item_values, versions))
         self.sprints.remove(sprint_id)
 
     # ------------------------------------------------------------------ imports
 
     @_every_item
     def show_import(self, changes: ImportChanges) -> None:
-        """Bring an import that is already in the file onto the board."""
+        """Bring an import that is already in the plan onto the board."""
         for sprint in changes.sprints:
-            self.sprints.insert(sprint)
+            if sprint.id not in {s.id for s in self.sprints.sprints()}:
+                self.sprints.insert(sprint)
         self.items.insert_items(changes.added)
-        self.items.update_items(changed_values(changes, "after"))
+        self.items.update_items(self._stored_versions(changed_values(changes, "after")))
 
-    def write_import(self, changes: ImportChanges) -> None:
-        write_import(self._plan, changes)
-        self.show_import(changes)
+    def _stored_versions(
+        self, values: Mapping[int, Mapping[str, Any]]
+    ) -> dict[int, dict[str, Any]]:
+        """Values with each item's version as stored now (after a bulk write)."""
+        versions = {item.id: item.version for item in self._plan.items_by_ids(list(values))}
+        return _with_versions(values, versions)
+
+    def write_import(self, changes: ImportChanges) -> ImportChanges:
+        written = write_import(self._plan, changes, expected=self._item_versions(
+            c.item_id for c in changes.updated
+        ))  # fmt: skip
+        self.show_import(written)
+        return written
 
     def write_import_undone(self, changes: ImportChanges) -> None:
         undo_import(self._plan, changes)
         self.items.remove_items([item.id for item in changes.added])
-        self.items.update_items(changed_values(changes, "before"))
+        self.items.update_items(self._stored_versions(changed_values(changes, "before")))
         for sprint in changes.sprints:
             self.sprints.remove(sprint.id)

@@ -114,6 +114,11 @@ def tooltip(item: Item, unit: str = "h") -> str:
 _ESTIMATE = attrgetter("estimate")
 
 
+def _values_of(item: Item) -> dict[str, Any]:
+    """Every field of an item but its id, for update_items."""
+    return {name: getattr(item, name) for name in item.__slots__ if name != "id"}
+
+
 class PlanItemModel(QAbstractListModel):
     """Every item of a plan, one row each, plus the board order of each bucket."""
 
@@ -322,6 +327,12 @@ class PlanItemModel(QAbstractListModel):
     # --------------------------------------------------- changing (storage already done)
 
     def insert_items(self, items: Sequence[Item]) -> None:
+        """Add items; one the model has already (someone else's change seen first) is
+        updated to the item given instead."""
+        known = [item for item in items if item.id in self._row]
+        if known:
+            self.update_items({item.id: _values_of(item) for item in known})
+            items = [item for item in items if item.id not in self._row]
         if not items:
             return
         first = len(self._items)
