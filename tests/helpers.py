@@ -6,7 +6,6 @@ import hashlib
 import sqlite3
 from pathlib import Path
 
-
 # The plan's history and the rows' change counters: not what the plan says, but how
 # it came to say it (an undo restores the content and adds to the history).
 HISTORY_TABLES = frozenset({"change_log", "change_row"})

@@ -92,7 +92,9 @@ class PgServer:
         self._run(_bin("pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop", check=False)
 
     def running(self) -> bool:
-        return self._run(_bin("pg_ctl"), "-D", str(self.data), "status", check=False).returncode == 0
+        return (
+            self._run(_bin("pg_ctl"), "-D", str(self.data), "status", check=False).returncode == 0
+        )
 
     def destroy(self) -> None:
         if self.data.exists():
@@ -118,9 +120,16 @@ class PgServer:
         return bool(rows)
 
     def add_role(self, name: str, password: str, *, edits: bool = True) -> None:
-        """A login role with a password; an editor can create plans, a reader only reads."""
-        self.admin(f"DROP ROLE IF EXISTS \"{name}\"")
-        self.admin(f"CREATE ROLE \"{name}\" LOGIN PASSWORD '{password}'")
+        """A login role with a password, as the README's admin section makes them: a
+        member of onproduct_editors (who may also publish plans) or onproduct_readers."""
+        for group in ("onproduct_editors", "onproduct_readers"):
+            self.admin(
+                f"DO $$ BEGIN CREATE ROLE {group} NOLOGIN; EXCEPTION WHEN duplicate_object"
+                " THEN NULL; END $$"
+            )
+        self.admin(f'DROP ROLE IF EXISTS "{name}"')
+        group = "onproduct_editors" if edits else "onproduct_readers"
+        self.admin(f"CREATE ROLE \"{name}\" LOGIN PASSWORD '{password}' IN ROLE {group}")
         self.admin(f'GRANT CONNECT ON DATABASE "{DATABASE}" TO "{name}"')
         if edits:
             self.admin(f'GRANT CREATE ON DATABASE "{DATABASE}" TO "{name}"')

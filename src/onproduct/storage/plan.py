@@ -154,6 +154,8 @@ class Plan:
             database if isinstance(database, Backend) else FileBackend(database, path or "")
         )
         self._name = name
+        # A team plan's address (storage.team.TeamAddress), set by whoever opened it.
+        self.address: Any = None
         self._what: str | None = None
         self._touched: dict[str, set[int | str]] = {}
         # The history entries this Plan committed (its window knows them already).
