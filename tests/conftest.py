@@ -94,3 +94,44 @@ def window(qtbot, tmp_path: Path, settings, sample_path: Path):
     qtbot.waitExposed(win)
     yield win
     win.close()
+
+
+# ------------------------------------------------------------------ team plans
+
+
+@pytest.fixture(scope="session")
+def pg():
+    """A real PostgreSQL server for the session (tests.pgserver), with the roles of a
+    team: editor1 and editor2 edit, reader only reads (passwords pw1, pw2, pw3)."""
+    from .pgserver import PgServer
+
+    server = PgServer()
+    server.start()
+    server.add_role("editor1", "pw1")
+    server.add_role("editor2", "pw2")
+    server.add_role("reader", "pw3", edits=False)
+    yield server
+    server.destroy()
+
+
+@pytest.fixture
+def team_url(pg, sample_path: Path) -> str:
+    """The sample plan published as a team plan of its own; editor1's address of it
+    (with the password, as a user's PGPASSWORD would give it)."""
+    import uuid
+
+    from onproduct.storage.copying import publish
+    from onproduct.storage.team import TeamAddress
+
+    name = f"Sample {uuid.uuid4().hex[:8]}"
+    url = pg.url("editor1", name.replace(" ", "%20"), "pw1")
+    publish(sample_path, TeamAddress.parse(url), name)
+    return url
+
+
+def team_address(pg, url: str, user: str, password: str):
+    """The same team plan as `url`, for another user."""
+    from onproduct.storage.team import TeamAddress
+
+    address = TeamAddress.parse(url)
+    return TeamAddress.parse(pg.url(user, None, password)).with_plan(address.plan)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 # The plan's history and the rows' change counters: not what the plan says, but how
 # it came to say it (an undo restores the content and adds to the history).
@@ -52,3 +53,17 @@ def fingerprint(folder: Path) -> dict[str, str]:
         for p in sorted(folder.iterdir())
         if p.is_file()
     }
+
+
+def plan_dump(plan: Any, *, history: bool = False) -> dict[str, list[tuple[object, ...]]]:
+    """`dump` of an open plan of either engine, read through its own connection."""
+    tables = ["item", "item_label", "operation", "plan_setting", "sprint"]
+    if history:
+        tables += sorted(HISTORY_TABLES)
+    result = {}
+    for table in tables:
+        cursor = plan.backend.execute(f"SELECT * FROM {table} WHERE 1 = 0")
+        columns = [c[0] for c in cursor.description if history or c[0] != "version"]
+        rows = plan.backend.execute(f"SELECT {', '.join(columns)} FROM {table}").fetchall()
+        result[table] = sorted((tuple(row) for row in rows), key=repr)
+    return result

@@ -11,8 +11,24 @@ from onproduct.domain.items import Item, ItemFields, SprintFields
 from onproduct.domain.metrics import CategoryTotals
 from onproduct.storage.errors import StorageError
 from onproduct.storage.plan import Plan
+from onproduct.storage.planfile import open_plan
 
-from ..helpers import dump
+from ..helpers import dump, plan_dump
+
+
+@pytest.fixture(params=["file", "team"])
+def sample_plan(request: pytest.FixtureRequest, sample_path: Path):
+    """The sample plan, as a file and as a team plan on a real server: every test of
+    this module runs on both engines, which must behave the same."""
+    if request.param == "file":
+        plan = open_plan(sample_path)
+    else:
+        from onproduct.storage.opening import open_team_plan
+        from onproduct.storage.team import TeamAddress
+
+        plan = open_team_plan(TeamAddress.parse(request.getfixturevalue("team_url")))
+    yield plan
+    plan.close()
 
 
 def test_updates_change_fields_and_replace_labels(sample_plan: Plan) -> None:
@@ -23,28 +39,28 @@ def test_updates_change_fields_and_replace_labels(sample_plan: Plan) -> None:
 
 
 def test_an_update_to_a_missing_item_or_field_changes_nothing(sample_plan: Plan) -> None:
-    before = dump(sample_plan.path)
+    before = plan_dump(sample_plan)
     first = sample_plan.items()[0].id
     with pytest.raises(StorageError, match="no item 424242"):
         sample_plan.update_items([(first, {"title": "half"}), (424242, {"title": "x"})])
     with pytest.raises(StorageError, match="no field colour"):
         sample_plan.update_items([(first, {"colour": "red"})])
-    assert dump(sample_plan.path) == before
+    assert plan_dump(sample_plan) == before
 
 
 def test_deleting_items_takes_their_labels(sample_plan: Plan) -> None:
     labelled = [i.id for i in sample_plan.items() if i.labels]
     sample_plan.delete_items(labelled)
-    rows = dump(sample_plan.path)["item_label"]
+    rows = plan_dump(sample_plan)["item_label"]
     assert not any(row[0] in labelled for row in rows)
 
 
 def test_items_come_back_exactly_with_their_ids(sample_plan: Plan) -> None:
-    before = dump(sample_plan.path)
+    before = plan_dump(sample_plan)
     items = [i for i in sample_plan.items() if i.sprint_id is None][:3]
     sample_plan.delete_items([i.id for i in items])
     sample_plan.insert_items(items)
-    assert dump(sample_plan.path) == before
+    assert plan_dump(sample_plan) == before
 
 
 def test_two_items_cannot_share_an_external_key(sample_plan: Plan) -> None:
@@ -58,11 +74,11 @@ def test_two_sprints_cannot_share_a_name(sample_plan: Plan) -> None:
 
 
 def test_a_transaction_lands_whole_or_not_at_all(sample_plan: Plan) -> None:
-    before = dump(sample_plan.path)
+    before = plan_dump(sample_plan)
     with pytest.raises(StorageError), sample_plan.transaction():
         sample_plan.add_item(ItemFields("first half", "feature"), None, 1.0)
         sample_plan.add_item(ItemFields("clash", "feature", external_key="LED-101"), None, 2.0)
-    assert dump(sample_plan.path) == before
+    assert plan_dump(sample_plan) == before
 
 
 def test_bulk_insert_keeps_ids_labels_and_places(sample_plan: Plan) -> None:
@@ -95,15 +111,15 @@ def test_an_import_pointing_nowhere_is_refused_whole(
 ) -> None:
     # Imports check foreign keys once before committing, not per row: the check must
     # still refuse the whole write, and leave the checks on for every later write.
-    before = dump(sample_plan.path)
+    before = plan_dump(sample_plan)
     good = Item(id=20_000, title="fine", category="feature", labels=("a",), rank=1.0)
     bad = Item(id=20_001, title="lost", rank=2.0, **{"category": "feature", **place})
     with pytest.raises(StorageError, match=f"point at a {names} the plan does not have"):
         sample_plan.apply_import([], [good, bad], [])
-    assert dump(sample_plan.path) == before
+    assert plan_dump(sample_plan) == before
     with pytest.raises(StorageError):
         sample_plan.insert_items([bad])
-    assert dump(sample_plan.path) == before
+    assert plan_dump(sample_plan) == before
     _sprints, (written,) = sample_plan.apply_import([], [good], [])
     # The plan gives a new item its id (two imports at once never share one).
     assert sample_plan.item(written.id) == written
@@ -111,11 +127,11 @@ def test_an_import_pointing_nowhere_is_refused_whole(
 
 
 def test_an_import_inside_a_larger_change_is_checked_row_by_row(sample_plan: Plan) -> None:
-    before = dump(sample_plan.path)
+    before = plan_dump(sample_plan)
     lost = Item(id=20_001, title="lost", category="feature", sprint_id=9_999, rank=2.0)
     with pytest.raises(StorageError), sample_plan.transaction():
         sample_plan.apply_import([], [lost], [])
-    assert dump(sample_plan.path) == before
+    assert plan_dump(sample_plan) == before
 
 
 def test_category_totals_of_a_sprint_and_of_the_whole_plan(sample_plan: Plan) -> None:

@@ -10,6 +10,7 @@ sequences) is here or in the modules that make and open plans, never above stora
 from __future__ import annotations
 
 import getpass
+import re
 import sqlite3
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
@@ -273,8 +274,12 @@ class TeamBackend(Backend):
                     "The change was not saved: another sprint already has that name."
                 )
         if isinstance(error, psycopg.errors.ForeignKeyViolation):
+            constraint = getattr(getattr(error, "diag", None), "constraint_name", "") or ""
+            found = re.match(r"item_(\w+?)_id_fkey", constraint)
+            what = found.group(1).replace("_", " ") if found else "row"
             return StorageError(
-                "The change was not saved: it points at something someone else removed meanwhile."
+                f"An item would point at a {what} the plan does not have (it was removed"
+                " meanwhile?); nothing was written."
             )
         return StorageError(f"The change was not saved: {_first_line(error)}.")
 
