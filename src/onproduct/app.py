@@ -55,9 +55,10 @@ def _console_output() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and (argv[0].startswith("-") or argv[0] in ("import", "export", "metrics")):
+    commands = ("import", "export", "metrics", "publish", "team")  # cli.COMMANDS, unimported
+    if argv and (argv[0].startswith("-") or argv[0] in commands):
         _console_output()
-    if argv and argv[0] in ("import", "export", "metrics"):  # cli.COMMANDS, without importing it
+    if argv and argv[0] in commands:
         from onproduct.cli import run
 
         return run(argv)

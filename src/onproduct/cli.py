@@ -1,8 +1,9 @@
-"""`onproduct import`, `export` and `metrics`: the plan without a screen.
+"""The command line: `onproduct import`, `export`, `metrics`, `publish`, `team init`.
 
-Like app.py this module wires layers together (domain, storage, exchange); it imports
-Qt only to draw a PDF, so scripts start fast. Errors are one line on stderr and a non-zero
-exit, and the plan file is left exactly as it was.
+A plan is named by a file's path or a team plan's address (a libpq URL with ?plan=NAME)
+wherever one is asked for. The work is done by services.py, the same as in the window;
+this module reads arguments and prints one line per outcome. Errors are one line on
+stderr and a non-zero exit, and the plan is left exactly as it was.
 """
 
 from __future__ import annotations
@@ -12,32 +13,21 @@ import io
 import json
 import sys
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from onproduct.domain.items import ValidationError, sprint_named
-from onproduct.domain.metrics import (
-    BandState,
-    Metrics,
-    compute_metrics,
-    operations_text,
-    percent,
-    report,
-)
-from onproduct.domain.operations import plan_burden
+from onproduct import services
+from onproduct.domain.items import ValidationError
+from onproduct.domain.metrics import BandState, Metrics, operations_text, percent
 from onproduct.domain.settings import PlanSettings, stage_name
-from onproduct.exchange.batch import Batch, ExchangeError, bulk
-from onproduct.exchange.csv_export import in_plan_order, rows_of, write_csv
-from onproduct.exchange.importer import import_batch, sprints_to_create
-from onproduct.exchange.output import check_export
-from onproduct.exchange.sources import FORMATS, read_source
+from onproduct.exchange.batch import ExchangeError
+from onproduct.exchange.sources import FORMATS
 from onproduct.storage.errors import StorageError
-from onproduct.storage.planfile import create_plan, open_plan, open_snapshot
 
-COMMANDS = ("import", "export", "metrics")
-# Seconds an import waits for another Onproduct (a window, an import) to let go of a plan.
+COMMANDS = ("import", "export", "metrics", "publish", "team")
+# Seconds an import waits for another writer of the plan before giving up.
 WAIT = 10.0
+PLAN_HELP = "a plan file, or a team plan's address (postgresql://USER@HOST/DB?plan=NAME)"
 
 
 class CommandError(Exception):
@@ -45,13 +35,13 @@ class CommandError(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="onproduct", description="Work with a plan file.")
+    parser = argparse.ArgumentParser(prog="onproduct", description="Work with a plan.")
     commands = parser.add_subparsers(dest="command", required=True)
 
     load = commands.add_parser(
-        "import", help="import a CSV file into a plan (created if it does not exist)"
+        "import", help="import a file into a plan (a plan file is created if there is none)"
     )
-    load.add_argument("plan", type=Path, help="the plan file")
+    load.add_argument("plan", help=PLAN_HELP)
     load.add_argument("file", type=Path, help="the file to import")
     load.add_argument(
         "--format",
@@ -65,11 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         default=WAIT,
         metavar="SECONDS",
-        help=f"how long to wait while another Onproduct is changing the plan (default: {WAIT:g})",
+        help=f"how long to wait while someone else is changing the plan (default: {WAIT:g})",
     )
 
     out = commands.add_parser("export", help="export a plan or one sprint as PDF or CSV")
-    out.add_argument("plan", type=Path, help="the plan file")
+    out.add_argument("plan", help=PLAN_HELP)
     where = out.add_mutually_exclusive_group(required=True)
     where.add_argument("--pdf", type=Path, metavar="OUT", help="write a PDF sprint plan")
     where.add_argument("--csv", type=Path, metavar="OUT", help="write Onproduct's CSV")
@@ -78,9 +68,22 @@ def build_parser() -> argparse.ArgumentParser:
     figures = commands.add_parser(
         "metrics", help="print the on-product index and what goes with it"
     )
-    figures.add_argument("plan", type=Path, help="the plan file")
+    figures.add_argument("plan", help=PLAN_HELP)
     figures.add_argument("--sprint", help="one sprint, by name (default: the whole plan)")
     figures.add_argument("--json", action="store_true", help="print JSON (see PRODUCT.md)")
+
+    up = commands.add_parser("publish", help="copy a plan file up as a new team plan")
+    up.add_argument("plan", type=Path, help="the plan file")
+    up.add_argument("url", help="the team database: postgresql://USER@HOST:PORT/DB")
+    up.add_argument("--plan", dest="name", help="the team plan's name (or ?plan=NAME)")
+
+    team = commands.add_parser("team", help="set up a database for team plans")
+    team_commands = team.add_subparsers(dest="action", required=True)
+    init = team_commands.add_parser(
+        "init",
+        help="create or upgrade the team plans' tables (and the address's plan, if new)",
+    )
+    init.add_argument("url", help="postgresql://USER@HOST:PORT/DB[?plan=NAME]")
     return parser
 
 
@@ -88,12 +91,25 @@ def run(argv: Sequence[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr)
     args = build_parser().parse_args(argv)
     try:
         if args.command == "import":
-            text = import_file(args.plan, args.file, args.format, wait=max(0.0, args.wait))
+            text = services.import_into(args.plan, args.file, args.format, wait=max(0.0, args.wait))
         elif args.command == "export":
-            text = export_file(args.plan, args.sprint, csv_out=args.csv, pdf_out=args.pdf)
-        else:
+            if args.pdf is not None:
+                text = services.export_pdf(args.plan, args.pdf, args.sprint)
+            else:
+                text = services.export_csv(args.plan, args.csv, args.sprint)
+        elif args.command == "metrics":
             text = metrics_text(args.plan, args.sprint, as_json=args.json)
-    except (CommandError, ExchangeError, StorageError, ValidationError) as error:
+        elif args.command == "publish":
+            text = services.publish(args.plan, args.url, args.name)
+        else:
+            text = services.team_init(args.url)
+    except (
+        CommandError,
+        services.ServiceError,
+        ExchangeError,
+        StorageError,
+        ValidationError,
+    ) as error:
         print(f"onproduct {args.command}: {error}", file=err)
         return 1
     try:
@@ -117,99 +133,16 @@ def _silence(out: TextIO) -> None:
         pass
 
 
-@bulk  # between its steps too: one collection over 100,000 rows' objects cost 0.2 s
-def import_file(plan_path: Path, file: Path, fmt: str = "auto", *, wait: float = WAIT) -> str:
-    """Import a file; the whole file is checked before the plan is opened for writing.
-
-    A tracker's export is mapped to categories by the mapping guessed from its issue
-    types, labels or lists (the app's import dialog lets a user change it). The plan
-    is opened with its lock (waiting up to `wait` seconds for another Onproduct), and
-    the changes are worked out from what the file holds once the lock is ours.
-    """
-    loaded = read_source(file, fmt)
-    settings, existing = PlanSettings(), []
-    if plan_path.exists():
-        snapshot = open_snapshot(plan_path)
-        try:
-            settings = PlanSettings.from_stored(snapshot.settings())
-            existing = snapshot.sprints()
-        finally:
-            snapshot.close()
-    if isinstance(loaded, Batch):
-        batch = loaded
-    else:
-        batch = loaded.batch(loaded.guessed_mapping(), settings)
-    del loaded  # the issues as read: their memory serves the rows written next
-    sprints_to_create(batch, existing)  # refuses a sprint without dates
-    if not plan_path.exists():
-        if not plan_path.parent.is_dir():
-            raise CommandError(f"there is no folder {plan_path.parent} to create the plan in.")
-        create_plan(plan_path)
-    plan = open_plan(plan_path, wait=wait)
-    try:
-        changes = import_batch(plan, batch)
-    finally:
-        plan.close()
-    lines = [f"Imported {file.name} into {plan_path.name}: {changes.summary()}."]
-    lines.extend(changes.details())
-    return "\n".join(lines)
+def import_file(plan: str | Path, file: Path, fmt: str = "auto", *, wait: float = WAIT) -> str:
+    """`onproduct import` (the benchmarks call it directly)."""
+    return services.import_into(plan, file, fmt, wait=wait)
 
 
-def export_file(
-    plan_path: Path, sprint_name: str | None, *, csv_out: Path | None, pdf_out: Path | None
-) -> str:
-    """Export the plan or one sprint; the plan is only read."""
-    target = csv_out or pdf_out
-    assert target is not None
-    check_export(target, plan_path)
-    if pdf_out is not None:
-        from onproduct.exchange.pdf_cli import export_pdf  # Qt only when a PDF is wanted
-
-        return export_pdf(plan_path, sprint_name, pdf_out)
-    plan = open_snapshot(plan_path)
-    try:
-        sprints = plan.sprints()
-        items = plan.items()
-        names = {o.id: o.name for o in plan.operations()}
-    finally:
-        plan.close()
-    if sprint_name is not None:
-        sprint = sprint_named(sprints, sprint_name)
-        items = [i for i in items if i.sprint_id == sprint.id]
-    rows = rows_of(in_plan_order(items, sprints), sprints, names.get)
-    write_csv(target, rows)
-    scope = f"sprint {sprint_name}" if sprint_name else "the whole plan"
-    return f"Exported {len(rows) - 1} items of {scope} to {target.name}."
-
-
-def metrics_text(plan_path: Path, sprint_name: str | None, *, as_json: bool) -> str:
-    plan = open_snapshot(plan_path)
-    try:
-        settings = PlanSettings.from_stored(plan.settings())
-        sprints = plan.sprints()
-        burden = plan_burden(
-            sprints,
-            plan.sprint_operations(),
-            plan.operations(),
-            plan.automation_plans(),
-            settings,
-            date.today(),
-        )
-        if sprint_name is None:
-            metrics = compute_metrics(plan.category_totals(), settings)
-            scope = None
-        else:
-            sprint = sprint_named(sprints, sprint_name)
-            metrics = compute_metrics(
-                plan.category_totals(sprint.id), settings, sprint.capacity, sprint.weeks
-            )
-            burden = [b for b in burden if b.period.sprint_id == sprint.id]
-            scope = sprint.name
-    finally:
-        plan.close()
+def metrics_text(plan: str | Path, sprint_name: str | None, *, as_json: bool) -> str:
+    found = services.figures(plan, sprint_name)
     if as_json:
-        return json.dumps(report(metrics, settings, burden, scope), indent=2, ensure_ascii=False)
-    return _describe(metrics, settings, scope or "the whole plan")
+        return json.dumps(found.as_json(), indent=2, ensure_ascii=False)
+    return _describe(found.metrics, found.settings, found.scope or "the whole plan")
 
 
 def _describe(metrics: Metrics, settings: PlanSettings, scope: str) -> str:

@@ -13,7 +13,7 @@ from onproduct.storage.errors import StorageError
 from onproduct.storage.plan import Plan
 from onproduct.storage.planfile import open_plan
 
-from ..helpers import dump, plan_dump
+from ..helpers import plan_dump
 
 
 @pytest.fixture(params=["file", "team"])

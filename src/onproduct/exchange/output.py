@@ -72,17 +72,19 @@ _PARTS = {
 }
 
 
-def check_export(target: Path, plan: Path) -> None:
+def check_export(target: Path, plan: Path | None) -> None:
     """ExchangeError when an export would land on a file of the plan it comes from: the
-    plan itself, its write-ahead log, -shm or lock (losing what they hold)."""
-    part = belongs_to(target, plan)
+    plan itself, its write-ahead log, -shm or lock (losing what they hold). A team
+    plan (`plan` None) has no file here to protect."""
+    part = belongs_to(target, plan) if plan is not None else None
     if part == 0:
         raise ExchangeError(
             f"{target.name} is the plan itself; the export would destroy it. Choose another name."
         )
     if part is not None:
         raise ExchangeError(
-            f"{target.name} is part of the plan {plan.name} (it holds {_PARTS[part]});"
+            f"{target.name} is part of the plan {plan.name if plan else ''} (it holds"
+            f" {_PARTS[part]});"
             " the export would lose it. Choose another name."
         )
     if not target.parent.is_dir():

@@ -52,12 +52,13 @@ from onproduct.domain.metrics import (
     percent,
     totals_of,
 )
-from onproduct.domain.operations import Burden, hours_a_week, plan_burden
+from onproduct.domain.operations import Burden, hours_a_week
 from onproduct.domain.settings import PlanSettings, stage_name
 from onproduct.exchange.batch import ExchangeError
 from onproduct.exchange.csv_export import in_plan_order
 from onproduct.exchange.output import write_beside
 from onproduct.storage.plan import Plan
+from onproduct.storage.reports import burden_of
 
 Step = Callable[[QPainter], None]
 
@@ -136,16 +137,8 @@ class PlanData:
 
 def collect(plan: Plan, today: date) -> PlanData:
     settings = PlanSettings.from_stored(plan.settings())
-    sprints = plan.sprints()
-    burden = plan_burden(
-        sprints,
-        plan.sprint_operations(),
-        plan.operations(),
-        plan.automation_plans(),
-        settings,
-        today,
-    )
-    return PlanData(plan.name, settings, sprints, plan.items(), burden, today)
+    burden = burden_of(plan, settings, today)
+    return PlanData(plan.name, settings, plan.sprints(), plan.items(), burden, today)
 
 
 # ------------------------------------------------------------------ page layout

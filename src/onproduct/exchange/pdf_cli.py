@@ -8,16 +8,12 @@ from datetime import date
 from pathlib import Path
 
 from onproduct.exchange.pdf import collect, write_report_pdf, write_sprint_pdf
-from onproduct.storage.planfile import open_snapshot
+from onproduct.storage.plan import Plan
 
 
-def export_pdf(plan_path: Path, sprint_name: str | None, out: Path) -> str:
-    """Write the sprint plan (or the whole-plan report) of a plan file to `out`."""
-    plan = open_snapshot(plan_path)
-    try:
-        data = collect(plan, date.today())
-    finally:
-        plan.close()
+def export_pdf(plan: Plan, sprint_name: str | None, out: Path) -> str:
+    """Write the sprint plan (or the whole-plan report) of an open plan to `out`."""
+    data = collect(plan, date.today())
     sprint = data.sprint(sprint_name) if sprint_name is not None else None
     _gui_application()
     if sprint is None:

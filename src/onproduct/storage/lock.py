@@ -1,11 +1,14 @@
-"""One Onproduct process at a time changes a plan file: a lock beside it while it is open.
+"""Who has a plan file open: a lock beside it, shared by all who use it, taken whole by
+whoever would replace the file.
 
-Two processes writing the same plan would each work from their own idea of it (the
-window's board, an import's item ids) and collide. Whoever opens a plan for writing
-(`planfile.open_plan`: the window, `onproduct import`, a restore) holds an advisory
-lock on `.~<name>.lock` beside it, which the system lets go of when the process ends,
-however it ends, so a crash never leaves a stale lock. Inside one process the lock is
-shared: the window and its import worker thread are one writer.
+Several windows and imports may change one plan at once: SQLite lets one transaction
+write at a time, and rows carry versions (plan.py), so nobody's change is lost. What
+must never happen is a plan replaced under someone using it (Save As or New over it,
+a restore). So everyone who opens a plan holds a *shared* advisory lock on
+`.~<name>.lock` beside it, and replacing the file needs the lock *exclusively*. The
+system lets go of a lock when its process ends, however it ends, so a crash never
+leaves a stale one; the file goes with the last holder. Inside one process the lock is
+counted: the window and its import worker thread are one holder.
 """
 
 from __future__ import annotations
@@ -24,7 +27,9 @@ from onproduct.storage.files import is_no_space
 if sys.platform == "win32":  # pragma: no cover - Windows only
     import msvcrt
 
-    def _try_lock(descriptor: int) -> bool:
+    def _try_lock(descriptor: int, shared: bool) -> bool:
+        if shared:  # Windows has no shared byte locks: presence is not kept there
+            return True
         try:
             msvcrt.locking(descriptor, msvcrt.LK_NBLCK, 1)
         except OSError:
@@ -34,17 +39,19 @@ if sys.platform == "win32":  # pragma: no cover - Windows only
 else:
     import fcntl
 
-    def _try_lock(descriptor: int) -> bool:
+    def _try_lock(descriptor: int, shared: bool) -> bool:
+        mode = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
         try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(descriptor, mode | fcntl.LOCK_NB)
         except BlockingIOError:
             return False
         return True
 
 
-# Why a window shows a plan read-only when another process holds its lock.
+# Why a plan may not be replaced now, and why a window shows a plan read-only.
 OPEN_ELSEWHERE = "it is open in another Onproduct window"
 BUSY = "the plan is being changed by another Onproduct; try again when it is done"
+IN_USE = "it is open in another Onproduct; close it there first"
 
 
 def lock_path(plan: Path) -> Path:
@@ -64,15 +71,26 @@ _held: dict[Path, _Held] = {}
 _guard = threading.Lock()
 
 
+def _alone(held: _Held) -> bool:
+    """Whether no other process shares a lock this process holds (tried, not kept)."""
+    if held.descriptor is None or sys.platform == "win32":
+        return True
+    if not _try_lock(held.descriptor, False):
+        return False
+    _try_lock(held.descriptor, True)  # back to a share
+    return True
+
+
 def _key(plan: Path) -> Path:
     return lock_path(Path(os.path.realpath(plan)))
 
 
 class PlanLock:
-    """The right to change one plan file, held until `release` (or the process ends)."""
+    """A share of the plan file (`exclusive`: all of it), until `release`."""
 
-    def __init__(self, plan: Path) -> None:
+    def __init__(self, plan: Path, *, exclusive: bool = False) -> None:
         self.plan = Path(plan)
+        self.exclusive = exclusive
         self._key = _key(self.plan)
         self._holding = False
 
@@ -81,11 +99,12 @@ class PlanLock:
         return self._holding
 
     def acquire(self, wait: float = 0.0) -> None:
-        """Take the lock, waiting up to `wait` seconds for another process to let go.
+        """Take the lock, waiting up to `wait` seconds for other processes.
 
-        PlanBusyError if it does not; StorageError if no lock can be taken for another
-        reason. A folder where no lock file can be made (read-only) is no obstacle: no
-        other Onproduct can make one there either.
+        PlanBusyError if it cannot be had: a shared lock waits only for someone
+        replacing the file, an exclusive one for everyone who has it open. A folder
+        where no lock file can be made (read-only) is no obstacle: no other Onproduct
+        can make one there either.
         """
         if self._holding:
             return
@@ -93,17 +112,19 @@ class PlanLock:
         while True:
             with _guard:
                 shared = _held.get(self._key)
-                if shared is not None:
+                if shared is not None and (not self.exclusive or _alone(shared)):
+                    # This process has it already: one holder (the app sees to itself).
                     shared.count += 1
                     self._holding = True
                     return
-                descriptor = self._try_file()
+                descriptor = self._try_file() if shared is None else False
                 if descriptor is not False:
                     _held[self._key] = _Held(descriptor, self._key)
                     self._holding = True
                     return
             if time.monotonic() >= deadline:
-                raise PlanBusyError(f"{self.plan.name}: {BUSY}.")
+                why = IN_USE if self.exclusive else BUSY
+                raise PlanBusyError(f"{self.plan.name}: {why}.")
             time.sleep(0.05)
 
     def _try_file(self) -> int | bool | None:
@@ -124,12 +145,12 @@ class PlanLock:
             raise StorageError(
                 f"{self.plan.name} cannot be locked for changes: {error.strerror or error}."
             ) from None
-        if not _try_lock(descriptor):
+        if not _try_lock(descriptor, not self.exclusive):
             os.close(descriptor)
             return False
         if sys.platform != "win32":
-            # The holder before us may have removed the file between our open and our
-            # lock: then we locked a file nobody else will look at. Start again.
+            # The last holder before us may have removed the file between our open and
+            # our lock: then we locked a file nobody else will look at. Start again.
             try:
                 same = os.path.samestat(os.stat(path), os.fstat(descriptor))
             except FileNotFoundError:
@@ -137,11 +158,6 @@ class PlanLock:
             if not same:
                 os.close(descriptor)
                 return False
-        try:  # who holds it, for a person looking at the folder; a full disk is no matter
-            os.ftruncate(descriptor, 0)
-            os.write(descriptor, f"{os.getpid()}\n".encode())
-        except OSError:
-            pass
         return descriptor
 
     def release(self) -> None:
@@ -156,9 +172,10 @@ class PlanLock:
             if shared.count > 0:
                 return
             del _held[self._key]
-            if shared.descriptor is not None:
-                # Removed while still locked: nobody can take a stale one.
-                if sys.platform != "win32":
-                    with contextlib.suppress(OSError):
-                        os.unlink(shared.path)
-                os.close(shared.descriptor)
+            if shared.descriptor is None:
+                return
+            # The last holder anywhere removes the file: only if it can have it whole.
+            if sys.platform != "win32" and _try_lock(shared.descriptor, False):
+                with contextlib.suppress(OSError):
+                    os.unlink(shared.path)
+            os.close(shared.descriptor)

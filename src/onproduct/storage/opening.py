@@ -44,3 +44,14 @@ def target_of(text: str | Path) -> Path | TeamAddress:
     if isinstance(text, Path):
         return text
     return TeamAddress.parse(text) if is_team_target(text) else Path(text)
+
+
+def reopen(plan: Plan) -> Plan:
+    """Another connection to the same plan (a worker thread's: a connection belongs to
+    one thread)."""
+    from onproduct.storage.planfile import open_plan
+
+    if plan.is_team:
+        return open_team_plan(plan.address)
+    assert plan.path is not None
+    return open_plan(plan.path)

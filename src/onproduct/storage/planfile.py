@@ -268,9 +268,10 @@ def open_read_only(path: Path | str, reason: str) -> Plan:
 def open_plan(path: Path | str, *, wait: float = 0.0) -> Plan:
     """Open an existing plan for changes, upgrading an older one after backing it up.
 
-    The plan's lock is taken first (waiting up to `wait` seconds for another process
-    to let go: PlanBusyError if it does not). A file that cannot be written is opened
-    read-only (see `Plan.read_only`).
+    A share of the plan's lock is taken first (waiting up to `wait` seconds while
+    someone replaces the file: PlanBusyError if they do not finish), so nobody replaces
+    the file while it is open here. A file that cannot be written is opened read-only
+    (see `Plan.read_only`).
     """
     path = Path(path)
     _regular(path)
@@ -384,6 +385,10 @@ def _migrate(path: Path, version: int) -> None:
         for step in steps_after(version):
             connection.execute("BEGIN IMMEDIATE")
             try:
+                # Another Onproduct opening the plan at the same moment may have run it.
+                if connection.execute("PRAGMA user_version").fetchone()[0] >= step.version:
+                    connection.execute("COMMIT")
+                    continue
                 step.apply(connection)
                 connection.execute(f"PRAGMA user_version = {step.version}")
                 connection.execute("COMMIT")
@@ -421,7 +426,7 @@ def create_plan(
     if path.exists() and not replace:
         raise PlanFileError(f"{path.name} already exists; it was not overwritten.")
     _regular(path)
-    lock = PlanLock(path)  # never replace a plan another Onproduct has open
+    lock = PlanLock(path, exclusive=True)  # never replace a plan someone has open
     lock.acquire()
     temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     try:
@@ -534,7 +539,7 @@ def _copy_into_place(destination: Path, fill: Callable[[Path], None], failure: s
     kind = not_regular(destination)
     if kind is not None:
         raise StorageError(f"{failure}: {destination.name} is {kind}; it was not replaced.")
-    lock = PlanLock(destination)  # never under another Onproduct that has it open
+    lock = PlanLock(destination, exclusive=True)  # never under anyone who has it open
     lock.acquire()
     temporary = destination.with_name(f".{destination.name}.{uuid.uuid4().hex}.tmp")
     try:

@@ -108,13 +108,17 @@ class BackupActions(QObject):
             self._show_status(f"Backed up {plan.name} for today.")
 
     def update(self) -> None:
-        self.restore_action.setEnabled(self._document() is not None)
+        document = self._document()
+        # A team plan's copies are the server's business (its admin's backups).
+        self.restore_action.setEnabled(document is not None and document.plan.path is not None)
 
     def ask_restore(self) -> bool:
         document = self._document()
         if document is None:
             return False
         plan = document.plan.path
+        if plan is None:
+            return False
         backups = list_backups(self.folder(plan))
         if not backups:
             QMessageBox.information(

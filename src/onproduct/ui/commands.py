@@ -17,7 +17,7 @@ from PySide6.QtGui import QUndoCommand
 from onproduct.domain.history import past_tense, undone
 from onproduct.domain.items import Item, ItemChange, ItemFields, Sprint, SprintFields
 from onproduct.domain.operations import Operation, OperationFields
-from onproduct.storage.errors import ConflictError, StorageError
+from onproduct.storage.errors import ConflictError, DisconnectedError, StorageError
 
 if TYPE_CHECKING:
     from onproduct.exchange.importer import ImportChanges
@@ -30,12 +30,14 @@ class PlanCommand(QUndoCommand):
     def __init__(self, document: PlanDocument, text: str) -> None:
         super().__init__(text)
         self._document = document
+        self._applied = False  # the first apply acts on what the user sees; later ones replay
 
     def redo(self) -> None:
-        self._guard(self.apply, past_tense(self.text()))
+        self._guard(self.apply, past_tense(self.text()), replay=self._applied)
+        self._applied = True
 
     def undo(self) -> None:
-        self._guard(self.revert, undone(past_tense(self.text())))
+        self._guard(self.revert, undone(past_tense(self.text())), replay=True)
 
     def apply(self) -> None:
         raise NotImplementedError
@@ -43,18 +45,22 @@ class PlanCommand(QUndoCommand):
     def revert(self) -> None:
         raise NotImplementedError
 
-    def _guard(self, action: Callable[[], None], what: str) -> None:
+    def _guard(self, action: Callable[[], None], what: str, *, replay: bool) -> None:
         """Write, as one line of the plan's history; a refused write takes the command
         off the stack (nothing was written) and says why: someone else's change
         (ConflictError), a server out of reach, a full disk."""
         document = self._document
         try:
-            with document.plan.change(what):
+            with document.plan.change(what), document.replaying(replay):
                 document.refuse_offline()
                 action()
         except ConflictError as error:
             self.setObsolete(True)
             document.conflicted(error)
+        except DisconnectedError as error:
+            self.setObsolete(True)
+            document.set_offline("the server cannot be reached")
+            document.report_error(str(error))
         except StorageError as error:
             self.setObsolete(True)
             document.report_error(str(error))
@@ -63,7 +69,11 @@ class PlanCommand(QUndoCommand):
 
 
 class ChangeItemsCommand(PlanCommand):
-    """Moves, re-ranks, re-categorises or edits items: any change of their fields."""
+    """Moves, re-ranks, re-categorises or edits items: any change of their fields.
+
+    An undo after someone else changed one of them is refused (and says who) instead
+    of overwriting their change (see PlanDocument.replaying).
+    """
 
     def __init__(self, document: PlanDocument, text: str, changes: Sequence[ItemChange]) -> None:
         super().__init__(document, text)
@@ -127,7 +137,7 @@ class AddSprintCommand(PlanCommand):
         if self.sprint is None:
             self.sprint = self._document.write_new_sprint(self._fields)
         else:
-            self.sprint = self._document.write_restored_sprint(self.sprint, {})
+            self.sprint, _ = self._document.write_restored_sprint(self.sprint, {})
 
     def revert(self) -> None:
         assert self.sprint is not None
@@ -169,7 +179,7 @@ class DeleteSprintCommand(PlanCommand):
         self._document.write_removed_sprint(self._sprint.id, self._values("after"))
 
     def revert(self) -> None:
-        self._sprint = self._document.write_restored_sprint(self._sprint, self._values("before"))
+        self._sprint, _ = self._document.write_restored_sprint(self._sprint, self._values("before"))
 
     def _values(self, side: str) -> dict[int, dict[str, Any]]:
         return {c.item_id: getattr(c, side) for c in self._changes}
@@ -202,7 +212,7 @@ class AddOperationCommand(PlanCommand):
         if self.operation is None:
             self.operation = self._document.write_new_operation(self._fields)
         else:
-            self._document.write_restored_operation(self.operation, [])
+            self.operation, _ = self._document.write_restored_operation(self.operation, [])
 
     def revert(self) -> None:
         assert self.operation is not None
@@ -234,7 +244,7 @@ class DeleteOperationCommand(PlanCommand):
         self._document.write_removed_operation(self._operation.id, self._linked)
 
     def revert(self) -> None:
-        self._document.write_restored_operation(self._operation, self._linked)
+        self._operation, _ = self._document.write_restored_operation(self._operation, self._linked)
 
 
 class SprintStateCommand(PlanCommand):
@@ -258,9 +268,11 @@ class SprintStateCommand(PlanCommand):
         self._created = created
 
     def apply(self) -> None:
-        self._document.write_sprint_state(
+        _stored, _versions, made = self._document.write_sprint_state(
             self._after, {c.item_id: c.after for c in self._changes}, created=self._created
         )
+        if made is not None:
+            self._created = made
 
     def revert(self) -> None:
         self._document.write_sprint_state(

@@ -10,7 +10,8 @@ from __future__ import annotations
 import bisect
 import functools
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import fields as dataclass_fields
 from dataclasses import replace
 from datetime import date
@@ -41,7 +42,6 @@ from onproduct.domain.operations import (
     OperationFields,
     Saving,
     load_on,
-    plan_burden,
     savings_of,
     validate_operation,
 )
@@ -50,6 +50,7 @@ from onproduct.domain.settings import PlanSettings, validate_settings
 from onproduct.exchange.importer import ImportChanges, changed_values, undo_import, write_import
 from onproduct.storage.errors import ConflictError, StorageError
 from onproduct.storage.plan import Change, Plan
+from onproduct.storage.reports import burden_of
 from onproduct.ui.commands import (
     AddItemCommand,
     AddOperationCommand,
@@ -89,6 +90,10 @@ def _every_item(method: _Method) -> _Method:
         return method(self, *args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+# Versions of rows as a command left them (None: as the models hold them).
+Versions = Mapping[int, int] | None
 
 
 def _values(item: Item) -> dict[str, Any]:
@@ -167,6 +172,10 @@ class PlanDocument(QObject):
         self.seen_change = plan.latest_change()
         # Why nothing can be written now (a team plan's server is out of reach), or None.
         self.offline: str | None = None
+        # The version this window last left each row at; an undo or redo of a row that
+        # has another version now (someone else's change came in) is refused.
+        self._mine: dict[tuple[str, int | str], int] = {}
+        self._replay = False
         # Counts changes, so results computed from the file can be cached per revision.
         self.revision = 0
         self._burden_cache: tuple[int, int, list[Burden]] | None = None
@@ -312,15 +321,8 @@ class PlanDocument(QObject):
         cached = self._burden_cache
         if cached is not None and cached[:2] == (self.revision, extra):
             return cached[2]
-        plan = self._plan
-        result = plan_burden(
-            plan.sprints(),
-            plan.sprint_operations(),
-            self.operations.operations(),
-            plan.automation_plans(),
-            self.settings,
-            date.today(),
-            extra,
+        result = burden_of(
+            self._plan, self.settings, date.today(), extra, self.operations.operations()
         )
         self._burden_cache = (self.revision, extra, result)
         return result
@@ -713,38 +715,91 @@ class PlanDocument(QObject):
         return True
 
     # -------------------------------------- writes, called by the undo commands
-    # Each writes over the versions the models hold (someone else's change since is a
-    # ConflictError, and nothing is written), then puts the new versions in the models.
+    # Each writes over the versions it is given (a command's: the rows as it left them;
+    # by default the models' own), so a change to a row someone else has changed since
+    # is a ConflictError and nothing is written; each returns the versions it leaves,
+    # and puts them in the models.
+
+    @contextmanager
+    def replaying(self, replay: bool) -> Iterator[None]:
+        """Writes inside replay a command (an undo or redo), not the user's new act."""
+        before, self._replay = self._replay, replay
+        try:
+            yield
+        finally:
+            self._replay = before
+
+    def _expect(self, table: str, row_id: int | str, version: int) -> int:
+        """The version to write over: the model's. Replaying a command, a row someone
+        else changed since this window last wrote it is refused (ConflictError)."""
+        if self._replay:
+            mine = self._mine.get((table, row_id))
+            if mine is not None and mine != version:
+                raise ConflictError(table, row_id)
+        return version
+
+    def _wrote(self, table: str, versions: Mapping[int, int] | Iterable[tuple[Any, int]]) -> None:
+        pairs = versions.items() if isinstance(versions, Mapping) else versions
+        for row_id, version in pairs:
+            self._mine[(table, row_id)] = version
 
     def _item_versions(self, item_ids: Iterable[int]) -> dict[int, int]:
-        return {i: self.items.item(i).version for i in item_ids if i in self.items}
+        return {
+            i: self._expect("item", i, self.items.item(i).version)
+            for i in item_ids
+            if i in self.items
+        }
 
     def write_new_operation(self, fields: OperationFields) -> Operation:
         operation = self._plan.add_operation(fields)
         self.operations.insert(operation)
+        self._wrote("operation", [(operation.id, operation.version)])
         return operation
 
-    def write_operation(self, operation: Operation) -> None:
-        current = self.operations.operation(operation.id)
-        version = self._plan.update_operation(operation.id, operation.editable, current.version)
+    def write_operation(self, operation: Operation, expected: int | None = None) -> int:
+        if expected is None:
+            current = self.operations.operation(operation.id).version
+            expected = self._expect("operation", operation.id, current)
+        version = self._plan.update_operation(operation.id, operation.editable, expected)
         self.operations.update(replace(operation, version=version))
+        self._wrote("operation", [(operation.id, version)])
+        return version
 
-    def write_restored_operation(self, operation: Operation, linked: Sequence[int]) -> None:
+    def write_restored_operation(
+        self, operation: Operation, linked: Sequence[int], expected: Versions = None
+    ) -> tuple[Operation, dict[int, int]]:
         values = {item_id: {"operation_id": operation.id} for item_id in linked}
         with self._plan.transaction():
             restored = self._plan.insert_operation(operation)
-            versions = self._plan.update_items(list(values.items()), self._item_versions(values))
+            versions = self._plan.update_items(
+                list(values.items()), expected or self._item_versions(values)
+            )
         self.operations.insert(restored)
         self.items.update_items(_with_versions(values, versions))
+        self._wrote("operation", [(restored.id, restored.version)])
+        self._wrote("item", versions)
+        return restored, versions
 
-    def write_removed_operation(self, operation_id: int, linked: Sequence[int]) -> None:
+    def write_removed_operation(
+        self,
+        operation_id: int,
+        linked: Sequence[int],
+        expected: int | None = None,
+        expected_items: Versions = None,
+    ) -> dict[int, int]:
         values = {item_id: {"operation_id": None} for item_id in linked}
-        current = self.operations.operation(operation_id)
+        if expected is None:
+            current = self.operations.operation(operation_id).version
+            expected = self._expect("operation", operation_id, current)
         with self._plan.transaction():
-            versions = self._plan.update_items(list(values.items()), self._item_versions(values))
-            self._plan.delete_operation(operation_id, current.version)
+            versions = self._plan.update_items(
+                list(values.items()), expected_items or self._item_versions(values)
+            )
+            self._plan.delete_operation(operation_id, expected)
         self.items.update_items(_with_versions(values, versions))
         self.operations.remove(operation_id)
+        self._wrote("item", versions)
+        return versions
 
     def write_sprint_state(
         self,
@@ -753,88 +808,129 @@ class PlanDocument(QObject):
         *,
         created: Sprint | None = None,
         removed: Sprint | None = None,
-    ) -> None:
+        expected: int | None = None,
+        expected_items: Versions = None,
+    ) -> tuple[Sprint, dict[int, int], Sprint | None]:
         """A sprint's record and baseline with its items' values, in one transaction;
         with a sprint `created` (first) or `removed` (last) for carried-over work."""
-        current = self.sprints.sprint(sprint.id)
+        if expected is None:
+            expected = self._expect("sprint", sprint.id, self.sprints.sprint(sprint.id).version)
         made = None
         with self._plan.transaction():
             if created is not None:
-                made = self._plan.insert_sprint(replace(created, version=0))
-            stored = self._plan.save_sprint(sprint, current.version)
+                made = self._plan.insert_sprint(created)
+            stored = self._plan.save_sprint(sprint, expected)
             versions = self._plan.update_items(
-                list(item_values.items()), self._item_versions(item_values)
+                list(item_values.items()), expected_items or self._item_versions(item_values)
             )
             if removed is not None:
-                gone = self.sprints.sprint(removed.id)
-                self._plan.delete_sprint(removed.id, gone.version)
+                self._plan.delete_sprint(removed.id, removed.version)
         if made is not None:
             self.sprints.insert(made)
         self.sprints.update(stored)
         self.items.update_items(_with_versions(item_values, versions))
         if removed is not None:
             self.sprints.remove(removed.id)
+        self._wrote("sprint", [(stored.id, stored.version)])
+        if made is not None:
+            self._wrote("sprint", [(made.id, made.version)])
+        self._wrote("item", versions)
+        return stored, versions, made
 
-    def write_settings(self, stored: Mapping[str, Any]) -> None:
-        self.settings_version = self._plan.replace_settings(stored, self.settings_version)
+    def write_settings(self, stored: Mapping[str, Any], expected: int | None = None) -> int:
+        if expected is None:
+            expected = self._expect("setting", "settings", self.settings_version)
+        self.settings_version = self._plan.replace_settings(stored, expected)
+        self._wrote("setting", [("settings", self.settings_version)])
         self.settings = PlanSettings.from_stored(stored)
         self.items.unit = self.sprints.unit = self.settings.unit
         self.settingsChanged.emit()
+        return self.settings_version
 
-    def write_item_values(self, values: Mapping[int, Mapping[str, Any]]) -> None:
-        versions = self._plan.update_items(list(values.items()), self._item_versions(values))
+    def write_item_values(
+        self, values: Mapping[int, Mapping[str, Any]], expected: Versions = None
+    ) -> dict[int, int]:
+        versions = self._plan.update_items(
+            list(values.items()), expected or self._item_versions(values)
+        )
         self.items.update_items(_with_versions(values, versions))
+        self._wrote("item", versions)
+        return versions
 
     def write_new_item(self, fields: ItemFields, sprint_id: int | None, rank: float) -> Item:
         item = self._plan.add_item(fields, sprint_id, rank)
         self.items.insert_items([item])
+        self._wrote("item", [(item.id, item.version)])
         return item
 
     def write_restored_items(self, items: Sequence[Item]) -> list[Item]:
+        if self._replay:  # an item someone else made meanwhile under the same id
+            for item in items:
+                if item.id in self.items:
+                    raise ConflictError("item", item.id)
         restored = self._plan.insert_items(items)
         self.items.insert_items(restored)
+        self._wrote("item", [(item.id, item.version) for item in restored])
         return restored
 
-    def write_removed_items(self, item_ids: Sequence[int]) -> None:
-        self._plan.delete_items(item_ids, self._item_versions(item_ids))
+    def write_removed_items(self, item_ids: Sequence[int], expected: Versions = None) -> None:
+        self._plan.delete_items(item_ids, expected or self._item_versions(item_ids))
         self.items.remove_items(item_ids)
 
     def write_new_sprint(self, fields: SprintFields) -> Sprint:
         sprint = self._plan.add_sprint(fields)
         self.sprints.insert(sprint)
+        self._wrote("sprint", [(sprint.id, sprint.version)])
         return sprint
 
-    def write_sprint(self, sprint: Sprint) -> None:
+    def write_sprint(self, sprint: Sprint, expected: int | None = None) -> Sprint:
         current = self.sprints.sprint(sprint.id)
         # Only the fields the sprint dialog edits: its record and baseline stay as stored.
         edited = replace(current, **{
             name: getattr(sprint, name) for name in ("name", "start", "end", "capacity", "revenue")
         })  # fmt: skip
-        self.sprints.update(self._plan.save_sprint(edited, current.version))
+        if expected is None:
+            expected = self._expect("sprint", sprint.id, current.version)
+        stored = self._plan.save_sprint(edited, expected)
+        self.sprints.update(stored)
+        self._wrote("sprint", [(stored.id, stored.version)])
+        return stored
 
     def write_restored_sprint(
-        self, sprint: Sprint, item_values: Mapping[int, Mapping[str, Any]]
-    ) -> Sprint:
+        self,
+        sprint: Sprint,
+        item_values: Mapping[int, Mapping[str, Any]],
+        expected_items: Versions = None,
+    ) -> tuple[Sprint, dict[int, int]]:
         with self._plan.transaction():
             restored = self._plan.insert_sprint(sprint)
             versions = self._plan.update_items(
-                list(item_values.items()), self._item_versions(item_values)
+                list(item_values.items()), expected_items or self._item_versions(item_values)
             )
         self.sprints.insert(restored)
         self.items.update_items(_with_versions(item_values, versions))
-        return restored
+        self._wrote("sprint", [(restored.id, restored.version)])
+        self._wrote("item", versions)
+        return restored, versions
 
     def write_removed_sprint(
-        self, sprint_id: int, item_values: Mapping[int, Mapping[str, Any]]
-    ) -> None:
-        current = self.sprints.sprint(sprint_id)
+        self,
+        sprint_id: int,
+        item_values: Mapping[int, Mapping[str, Any]],
+        expected: int | None = None,
+        expected_items: Versions = None,
+    ) -> dict[int, int]:
+        if expected is None:
+            expected = self._expect("sprint", sprint_id, self.sprints.sprint(sprint_id).version)
         with self._plan.transaction():
             versions = self._plan.update_items(
-                list(item_values.items()), self._item_versions(item_values)
+                list(item_values.items()), expected_items or self._item_versions(item_values)
             )
-            self._plan.delete_sprint(sprint_id, current.version)
+            self._plan.delete_sprint(sprint_id, expected)
         self.items.update_items(_with_versions(item_values, versions))
         self.sprints.remove(sprint_id)
+        self._wrote("item", versions)
+        return versions
 
     # ------------------------------------------------------------------ imports
 
@@ -852,6 +948,7 @@ class PlanDocument(QObject):
     ) -> dict[int, dict[str, Any]]:
         """Values with each item's version as stored now (after a bulk write)."""
         versions = {item.id: item.version for item in self._plan.items_by_ids(list(values))}
+        self._wrote("item", versions)
         return _with_versions(values, versions)
 
     def write_import(self, changes: ImportChanges) -> ImportChanges:

@@ -24,7 +24,7 @@ from onproduct.exchange.batch import Batch, Cancelled, ExchangeError
 from onproduct.exchange.importer import ImportChanges, plan_import, write_import
 from onproduct.exchange.output import check_export
 from onproduct.storage.errors import StorageError
-from onproduct.storage.planfile import open_plan
+from onproduct.storage.opening import reopen
 from onproduct.ui.actions import window_action
 from onproduct.ui.board import BoardWidget
 from onproduct.ui.commands import ImportCommand
@@ -165,16 +165,23 @@ class ExchangeActions(QObject):
         if changes.empty:
             self._finish(f"Nothing to import from {path.name}: {changes.summary()}.", changes)
             return
-        plan_path = document.plan.path
+        shown = document.plan
+        # The versions the board shows of the items the import updates: someone else's
+        # change to one of them meanwhile refuses the import (nothing written).
+        expected = {
+            c.item_id: document.items.item(c.item_id).version
+            for c in changes.updated
+            if c.item_id in document.items
+        }
 
         def write(progress: Progress) -> ImportChanges:
-            # Its own connection: a peewee connection belongs to one thread.
-            plan = open_plan(plan_path)
+            # Its own connection: a connection belongs to one thread.
+            plan = reopen(shown)
             try:
-                write_import(plan, changes, progress)
+                written = write_import(plan, changes, progress, expected)
             finally:
                 plan.close()
-            return changes
+            return written
 
         self._run(
             f"Importing {path.name}…",

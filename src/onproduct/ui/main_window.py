@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
+    QDockWidget,
     QFileDialog,
     QLabel,
     QMainWindow,
@@ -25,6 +26,8 @@ from onproduct.domain.items import ItemFields, ValidationError
 from onproduct.domain.ranking import BACKLOG
 from onproduct.storage.errors import DISK_FULL, DiskFullError, StorageError
 from onproduct.storage.lock import OPEN_ELSEWHERE, PlanBusyError
+from onproduct.storage.opening import target_of
+from onproduct.storage.plan import Plan
 from onproduct.storage.planfile import (
     PLAN_SUFFIX,
     create_plan,
@@ -33,19 +36,23 @@ from onproduct.storage.planfile import (
     save_copy,
 )
 from onproduct.storage.seeding import first_sprint, write_sample
+from onproduct.storage.team import TeamAddress, is_team_target
 from onproduct.ui.backup_actions import BackupActions
 from onproduct.ui.board import BoardWidget
 from onproduct.ui.dialogs import ItemDialog, SprintDialog
 from onproduct.ui.document import PlanDocument, SprintClosedError, closed_message
 from onproduct.ui.exchange_actions import ExchangeActions
 from onproduct.ui.help import HELP_TITLE, show_help
+from onproduct.ui.history import HistoryPanel
 from onproduct.ui.icons import icon
 from onproduct.ui.lanes import LaneView
 from onproduct.ui.loading import RestLoader
 from onproduct.ui.operations_actions import OperationsActions
 from onproduct.ui.operations_page import OperationsPage
 from onproduct.ui.plan_settings_dialog import PlanSettingsDialog
+from onproduct.ui.session import Banner, LiveSession
 from onproduct.ui.settings import Settings
+from onproduct.ui.team_actions import TeamActions
 
 if TYPE_CHECKING:
     from onproduct.ui.charts import ChartsPage
@@ -94,7 +101,16 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.operations_page, "&Operations")
         self.tabs.addTab(self._charts_holder, "C&harts")
         self.tabs.currentChanged.connect(self._on_tab_changed)
-        self.setCentralWidget(self.tabs)
+        # Above the tabs: the banner for what must not be missed (a server out of reach).
+        self.banner = Banner()
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.banner)
+        column.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+        self._session: LiveSession | None = None
         self.plan_label = QLabel()
         self.statusBar().addPermanentWidget(self.plan_label)
         self.operations_actions = OperationsActions(
@@ -114,6 +130,14 @@ class MainWindow(QMainWindow):
             self._reload_after,
             lambda message: self.statusBar().showMessage(message, 10000),
         )
+        self.team_actions = TeamActions(self, data_dir)
+        # View ▸ History: who changed what, at the side of the board.
+        self.history = HistoryPanel(self._selected_item, self.show_item, self)
+        self.history_dock = QDockWidget("History", self)
+        self.history_dock.setObjectName("history")
+        self.history_dock.setWidget(self.history)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.history_dock)
+        self.history_dock.hide()
         self._build_actions()
         self._build_menus()
         # What the user selects enables the menu at once (a shortcut may follow right
@@ -122,6 +146,7 @@ class MainWindow(QMainWindow):
         self._actions_timer = QTimer(self, singleShot=True, interval=0)
         self._actions_timer.timeout.connect(self._update_actions)
         self.board.selectionChanged.connect(self._update_actions)
+        self.board.selectionChanged.connect(self.history.selection_changed)
         self.board.refused.connect(lambda message: self.statusBar().showMessage(message, 10_000))
         self.board.gauge.settingsRequested.connect(self.ask_plan_settings)
         self.board.sprintChanged.connect(self._update_actions)
@@ -304,9 +329,11 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         file_menu.addActions([self.new_plan_action, self.open_action])
+        file_menu.addAction(self.team_actions.open_action)
         self.recent_menu = file_menu.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addAction(self.save_as_action)
+        file_menu.addAction(self.team_actions.publish_action)
         file_menu.addSeparator()
         file_menu.addAction(self.exchange_actions.import_action)
         export_menu = file_menu.addMenu("&Export")
@@ -355,6 +382,12 @@ class MainWindow(QMainWindow):
 
         view_menu = bar.addMenu("&View")
         view_menu.addActions(self.view_actions)
+        view_menu.addSeparator()
+        history = self.history_dock.toggleViewAction()
+        history.setText("&History")
+        history.setShortcut("Ctrl+Shift+Y")
+        history.setStatusTip("Who changed what in the plan, and when")
+        view_menu.addAction(history)
 
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.help_action)
@@ -364,11 +397,17 @@ class MainWindow(QMainWindow):
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
         recent = self._settings.recent_plans()
-        for number, path in enumerate(recent, start=1):
-            action = self.recent_menu.addAction(f"&{number} {path.name}")
-            action.setToolTip(str(path))
-            action.setStatusTip(str(path))
-            action.triggered.connect(lambda _checked=False, p=path: self.open_plan(p))
+        for number, target in enumerate(recent, start=1):
+            place = target_of(target)
+            name = (
+                f"{place.plan} (team plan on {place.where})"
+                if isinstance(place, TeamAddress)
+                else place.name
+            )
+            action = self.recent_menu.addAction(f"&{number} {name}")
+            action.setToolTip(target)
+            action.setStatusTip(target)
+            action.triggered.connect(lambda _checked=False, t=target: self.open_plan(t))
         if not recent:
             self.recent_menu.addAction("No recent plans").setEnabled(False)
         self.recent_menu.addSeparator()
@@ -395,6 +434,7 @@ class MainWindow(QMainWindow):
         self._actions_timer.start()  # not start(int): signals' arguments stay out of it
 
     def _update_actions(self) -> None:
+        self.team_actions.update()
         self.operations_actions.update()
         self.exchange_actions.update()
         self.backup_actions.update()
@@ -428,23 +468,45 @@ class MainWindow(QMainWindow):
     def document(self) -> PlanDocument | None:
         return self._document
 
-    def open_plan(self, path: Path | str) -> bool:
-        """Show the plan at `path`; on failure say why and keep the current plan."""
-        path = Path(path).absolute()
-        if self._document is not None and path == self._document.plan.path.absolute():
+    def open_plan(self, target: Path | str) -> bool:
+        """Show the plan a file's path or a team plan's address names; on failure say
+        why and keep the current plan."""
+        place = target_of(target) if isinstance(target, str) else target
+        if isinstance(place, TeamAddress):
+            return self.team_actions.open_team_plan(place)
+        path = Path(place).absolute()
+        current = self._document.plan if self._document is not None else None
+        if current is not None and current.path is not None and path == current.path.absolute():
             return True
         try:
             try:
                 plan = open_plan(path)
-            except PlanBusyError:  # another Onproduct is changing it: look, do not touch
+            except PlanBusyError:  # someone is replacing the file: look, do not touch
                 plan = open_read_only(path, OPEN_ELSEWHERE)
             except DiskFullError:  # readable, but no change could be saved
                 plan = open_read_only(path, DISK_FULL)
         except StorageError as error:
             self._warn("Cannot open plan", str(error))
             if not path.exists():
-                self._settings.remove_recent(path)
+                self._settings.remove_recent(str(path))
             return False
+        if not self.show_plan(plan, str(path)):
+            return False
+        if plan.read_only is None:
+            # Today's backup once the board is up: a big plan's copy must not delay it.
+            QTimer.singleShot(1500, self, lambda: self.backup_actions.after_open(path))
+        if plan.upgrade is not None:
+            QMessageBox.information(
+                self,
+                "Plan upgraded",
+                f"{path.name} was saved by an older version of Onproduct and has been"
+                f" upgraded. A copy of the file as it was is kept at:\n{plan.upgrade.backup}",
+            )
+        return True
+
+    def show_plan(self, plan: Plan, remember: str | None) -> bool:
+        """Show an open plan (a file or a team plan) on the board; `remember` goes into
+        Open Recent. Says why if its items cannot be read, and closes it then."""
         try:
             # A big plan: what the board shows first now, the rest once it is on screen.
             document = PlanDocument(plan, self, first_screen=True)
@@ -456,23 +518,14 @@ class MainWindow(QMainWindow):
         if not document.items.complete:
             self._rest_loader = RestLoader(document, self.board.backlog_view.viewport(), self)
             self._rest_loader.failed.connect(self._on_rest_failed)
-        self._remember(path)
+        if remember is not None:
+            self._remember(remember)
         if plan.read_only is not None:
             QMessageBox.information(
                 self,
                 "Opened read-only",
-                f"{path.name} is open read-only because {plan.read_only}. You can look at it,"
+                f"{plan.name} is open read-only because {plan.read_only}. You can look at it,"
                 " export it and keep a copy with File ▸ Save As; changes here are not saved.",
-            )
-            return True
-        # Today's backup once the board is up: a big plan's copy must not delay it.
-        QTimer.singleShot(1500, self, lambda: self.backup_actions.after_open(path))
-        if plan.upgrade is not None:
-            QMessageBox.information(
-                self,
-                "Plan upgraded",
-                f"{path.name} was saved by an older version of Onproduct and has been"
-                f" upgraded. A copy of the file as it was is kept at:\n{plan.upgrade.backup}",
             )
         return True
 
@@ -485,6 +538,8 @@ class MainWindow(QMainWindow):
         if document is None:
             return False
         path = document.plan.path
+        if self._session is not None:
+            self._session.stop()
         document.close()  # the file must not be open while it is replaced
         try:
             change()
@@ -516,6 +571,8 @@ class MainWindow(QMainWindow):
         document.changed.connect(self._schedule_actions_update)
         if self.charts_page is not None:
             self.charts_page.set_document(document)
+        self._start_session(document)
+        self.history.set_document(document)
         if old is not None:
             self.undo_group.removeStack(old.undo_stack)
             old.close()
@@ -523,9 +580,35 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._update_actions()
 
-    def _remember(self, path: Path) -> None:
-        self._settings.add_recent(path)
-        self._settings.set_last_plan(path)
+    def _selected_item(self) -> int | None:
+        ids = self.board.selected_ids()
+        return ids[0] if ids else None
+
+    def show_item(self, item_id: int) -> None:
+        """Put an item on the board: its sprint shown, it selected (the history's way)."""
+        document = self._document
+        if document is None or item_id not in document.items:
+            return
+        item = document.items.item(item_id)
+        self.tabs.setCurrentWidget(self.board)
+        if item.sprint_id is not None and item.sprint_id != self.board.current_sprint_id():
+            self.board.set_current_sprint(item.sprint_id)
+        self.board.select_items([item_id])
+
+    def _start_session(self, document: PlanDocument) -> None:
+        """Others' changes, live; the server's comings and goings in the banner."""
+        if self._session is not None:
+            self._session.stop()
+            self._session.deleteLater()
+        self._session = LiveSession(
+            document, self.banner, lambda message: self.statusBar().showMessage(message, 10_000),
+            self,
+        )  # fmt: skip
+        document.offlineChanged.connect(lambda _offline: self._update_title())
+
+    def _remember(self, target: str) -> None:
+        self._settings.add_recent(target)
+        self._settings.set_last_plan(target)
 
     def _update_title(self) -> None:
         if self._document is None:
@@ -534,8 +617,16 @@ class MainWindow(QMainWindow):
             return
         plan = self._document.plan
         read_only = " (read-only)" if plan.read_only is not None else ""
-        self.setWindowTitle(f"{plan.name}{read_only} — Onproduct")
-        self.plan_label.setText(str(plan.path))
+        if plan.is_team:
+            address = plan.address
+            who = plan.backend.who() if self._document.offline is None else "you"
+            self.setWindowTitle(
+                f"{plan.name}{read_only} — team plan on {address.where} as {who} — Onproduct"
+            )
+            self.plan_label.setText(f"Team plan {plan.name} on {address.where}, as {who}")
+        else:
+            self.setWindowTitle(f"{plan.name}{read_only} — Onproduct")
+            self.plan_label.setText(str(plan.path))
 
     def open_initial(self, requested: Path | None, today: date | None = None) -> bool:
         """Open the plan to start with: the one asked for, the last one, or the sample."""
@@ -546,7 +637,8 @@ class MainWindow(QMainWindow):
             if requested.exists() and self.open_plan(requested):
                 return True
         last = self._settings.last_plan()
-        if last is not None and last.exists() and self.open_plan(last):
+        known = last is not None and (is_team_target(last) or Path(last).exists())
+        if known and last is not None and self.open_plan(last):
             return True
         return self.open_sample(today or date.today())
 
@@ -570,7 +662,8 @@ class MainWindow(QMainWindow):
     def new_plan(self, path: Path) -> bool:
         """Create an empty plan (with one sprint to start from) and show it."""
         path = path.absolute()
-        if self._document is not None and path == self._document.plan.path.absolute():
+        current = self._document.plan.path if self._document is not None else None
+        if current is not None and path == current.absolute():
             self._warn("Cannot create plan", f"{path.name} is the plan you have open.")
             return False
         try:
@@ -586,10 +679,10 @@ class MainWindow(QMainWindow):
         if document is None:
             return False
         path = path.absolute()
-        if path == document.plan.path.absolute():
+        if document.plan.path is not None and path == document.plan.path.absolute():
             return True
         try:
-            save_copy(document.plan, path)
+            save_copy(document.plan, path)  # a team plan too: it becomes a local file
             document.retarget(open_plan(path))
         except PlanBusyError:
             self._warn("Cannot save plan", f"{path.name} is open in another Onproduct window.")
@@ -597,13 +690,14 @@ class MainWindow(QMainWindow):
         except StorageError as error:
             self._warn("Cannot save plan", str(error))
             return False
-        self._remember(path)
+        self._remember(str(path))
+        self._start_session(document)
         self._update_title()
         self.statusBar().showMessage(f"Saved as {path}", 5000)
         return True
 
     def _plan_dir(self) -> str:
-        if self._document is not None:
+        if self._document is not None and self._document.plan.path is not None:
             return str(self._document.plan.path.parent)
         return str(self._data_dir)
 
@@ -622,9 +716,7 @@ class MainWindow(QMainWindow):
     def ask_save_as(self) -> None:
         if self._document is None:
             return
-        suggestion = str(
-            self._document.plan.path.with_name(f"{self._document.plan.name} copy{PLAN_SUFFIX}")
-        )
+        suggestion = str(Path(self._plan_dir()) / f"{self._document.plan.name} copy{PLAN_SUFFIX}")
         path, _ = QFileDialog.getSaveFileName(self, "Save Plan As", suggestion, FILE_FILTER)
         if path:
             self.save_as(_with_suffix(path))
@@ -819,6 +911,8 @@ class MainWindow(QMainWindow):
         # Every change is already in the plan file: closing never asks to save.
         self.save_state()
         self.exchange_actions.shutdown()
+        if self._session is not None:
+            self._session.stop()
         if self._document is not None:
             self._document.close()
         event.accept()

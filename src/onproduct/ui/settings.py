@@ -47,23 +47,25 @@ class Settings:
     def sync(self) -> None:
         self._store.sync()
 
-    def last_plan(self) -> Path | None:
+    # Plans are kept as text: a file's path or a team plan's address (never a password).
+
+    def last_plan(self) -> str | None:
         text = self.value("plans/last")
-        return Path(text) if text else None
+        return str(text) if text else None
 
-    def set_last_plan(self, path: Path) -> None:
-        self.set_value("plans/last", str(path))
+    def set_last_plan(self, target: str | Path) -> None:
+        self.set_value("plans/last", str(target))
 
-    def recent_plans(self) -> list[Path]:
-        return [Path(p) for p in self.value("plans/recent") if p]
+    def recent_plans(self) -> list[str]:
+        return [str(p) for p in self.value("plans/recent") if p]
 
-    def add_recent(self, path: Path) -> None:
-        text = str(path)
+    def add_recent(self, target: str | Path) -> None:
+        text = str(target)
         recent = [text, *(p for p in self.value("plans/recent") if p != text)]
         self.set_value("plans/recent", recent[:MAX_RECENT])
 
-    def remove_recent(self, path: Path) -> None:
-        text = str(path)
+    def remove_recent(self, target: str | Path) -> None:
+        text = str(target)
         self.set_value("plans/recent", [p for p in self.value("plans/recent") if p != text])
 
     def import_mapping(self, source_id: str) -> str | None:
