@@ -127,11 +127,3 @@ def team_url(pg, sample_path: Path) -> str:
     url = pg.url("editor1", name.replace(" ", "%20"), "pw1")
     publish(sample_path, TeamAddress.parse(url), name)
     return url
-
-
-def team_address(pg, url: str, user: str, password: str):
-    """The same team plan as `url`, for another user."""
-    from onproduct.storage.team import TeamAddress
-
-    address = TeamAddress.parse(url)
-    return TeamAddress.parse(pg.url(user, None, password)).with_plan(address.plan)

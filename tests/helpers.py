@@ -67,3 +67,11 @@ def plan_dump(plan: Any, *, history: bool = False) -> dict[str, list[tuple[objec
         rows = plan.backend.execute(f"SELECT {', '.join(columns)} FROM {table}").fetchall()
         result[table] = sorted((tuple(row) for row in rows), key=repr)
     return result
+
+
+def team_address(pg: Any, url: str, user: str, password: str) -> Any:
+    """The same team plan as `url`, for another user."""
+    from onproduct.storage.team import TeamAddress
+
+    address = TeamAddress.parse(url)
+    return TeamAddress.parse(pg.url(user, None, password)).with_plan(address.plan)

@@ -15,6 +15,10 @@ answer is one JSON line on stdout:
     {"do": "undo"} / {"do": "redo"}
     {"do": "wait", "title": T, "gone": false, "seconds": 5}   until the board shows it
     {"do": "random", "seed": N, "steps": K}         K random changes; answers how many held
+    {"do": "add_sprint", "name": N} / {"do": "sprints"}
+    {"do": "add_operation", "name": N, "hours": H} / {"do": "operations"}
+    {"do": "deaf", "on": true}        stop turning the event loop between commands (a
+                                      user looking at a stale screen), or start again
     {"do": "state"}                   banner text, read-only reason, warnings so far
     {"do": "quit"}
 """
@@ -28,6 +32,8 @@ import select
 import sys
 import tempfile
 import time
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -37,6 +43,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from onproduct.domain.categories import CATEGORY_KEYS
 from onproduct.domain.items import ItemFields
+from onproduct.domain.operations import OperationFields
 from onproduct.domain.ranking import BACKLOG, Bucket
 from onproduct.ui.main_window import MainWindow
 from onproduct.ui.settings import Settings
@@ -104,8 +111,10 @@ def main(argv: list[str]) -> int:
             app.processEvents()
         return {"held": held}
 
+    deaf = False
     while True:
-        app.processEvents()
+        if not deaf:
+            app.processEvents()
         ready, _, _ = select.select([sys.stdin], [], [], 0.01)
         if not ready:
             continue
@@ -155,6 +164,31 @@ def main(argv: list[str]) -> int:
                 )
             elif do == "random":
                 answer.update(random_steps(int(command["seed"]), int(command["steps"])))
+            elif do == "add_sprint":
+                fields = document.sprints.next_defaults(date.today())
+                answer["id"] = document.add_sprint(replace(fields, name=command["name"]))
+            elif do == "sprints":
+                answer["sprints"] = sorted(s.name for s in document.sprints.sprints())
+            elif do == "add_operation":
+                answer["id"] = document.add_operation(
+                    OperationFields(
+                        command["name"], "product", date.today(),
+                        hours_per_week=float(command["hours"]),
+                    )
+                )  # fmt: skip
+            elif do == "edit_operation":
+                found = next(
+                    o for o in document.operations.operations() if o.name == command["name"]
+                )
+                answer["ok"] = document.edit_operation(
+                    found.id, replace(found.editable, hours_per_week=float(command["hours"]))
+                )
+            elif do == "operations":
+                answer["operations"] = sorted(
+                    [o.name, o.hours_per_week] for o in document.operations.operations()
+                )
+            elif do == "deaf":
+                deaf = bool(command["on"])
             elif do == "settle":
                 deadline = time.monotonic() + float(command.get("seconds", 1))
                 while time.monotonic() < deadline:

@@ -123,6 +123,10 @@ class Backend:
                     " have (it was removed meanwhile?); nothing was written."
                 )
 
+    def before_log(self, cursor: Any) -> None:
+        """Make history entries take their ids in the order their changes commit (a
+        file's one writer at a time does that by itself)."""
+
     def announce(self, cursor: Any, change_id: int) -> None:
         """Tell every other window of this plan that a change was committed (on commit).
 
@@ -233,6 +237,12 @@ class TeamBackend(Backend):
 
     def check_references(self, cursor: Any) -> None:
         pass
+
+    def before_log(self, cursor: Any) -> None:
+        # Transactions run side by side, and an id handed out first may commit last: a
+        # window that read up to a later entry would never see it. Taken at the end of
+        # the change and held to its commit, this lock hands out ids in commit order.
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (self.channel,))
 
     def announce(self, cursor: Any, change_id: int) -> None:
         cursor.execute("SELECT pg_notify(%s, %s)", (self.channel, str(change_id)))

@@ -263,6 +263,7 @@ class Plan:
         else:
             rows.update(self._after_images(cursor, touched))
         what = self._what or "changed the plan"
+        self.backend.before_log(cursor)
         cursor.execute(
             q("INSERT INTO change_log (at, who, what, rows) VALUES (?, ?, ?, ?) RETURNING id"),
             (now_text(), self.backend.who(), what, json.dumps(rows, default=str)),
