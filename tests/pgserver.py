@@ -6,7 +6,9 @@ that user owns; as anyone else it runs as that user. The superuser `onproduct` c
 through the Unix socket without a password; over TCP every role needs its password,
 so the tests meet the server as users do.
 
-    python -m tests.pgserver start FOLDER    start one, print its admin URL (for scripts)
+    python -m tests.pgserver start FOLDER [USER PASSWORD]
+        start one; print its admin connection string, or with USER and PASSWORD make
+        that role an editor and print its URL (for scripts: packaging/build.sh --check)
     python -m tests.pgserver stop FOLDER
 """
 
@@ -127,12 +129,11 @@ class PgServer:
                 f"DO $$ BEGIN CREATE ROLE {group} NOLOGIN; EXCEPTION WHEN duplicate_object"
                 " THEN NULL; END $$"
             )
+        self.admin(f'GRANT CONNECT ON DATABASE "{DATABASE}" TO onproduct_readers')
+        self.admin(f'GRANT CONNECT, CREATE ON DATABASE "{DATABASE}" TO onproduct_editors')
         self.admin(f'DROP ROLE IF EXISTS "{name}"')
         group = "onproduct_editors" if edits else "onproduct_readers"
         self.admin(f"CREATE ROLE \"{name}\" LOGIN PASSWORD '{password}' IN ROLE {group}")
-        self.admin(f'GRANT CONNECT ON DATABASE "{DATABASE}" TO "{name}"')
-        if edits:
-            self.admin(f'GRANT CREATE ON DATABASE "{DATABASE}" TO "{name}"')
 
     def url(self, user: str, plan: str | None = None, password: str | None = None) -> str:
         secret = f":{password}" if password else ""
@@ -141,7 +142,7 @@ class PgServer:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 2 or argv[0] not in ("start", "stop"):
+    if len(argv) not in (2, 4) or argv[0] not in ("start", "stop"):
         print(__doc__, file=sys.stderr)
         return 2
     folder = Path(argv[1])
@@ -150,7 +151,11 @@ def main(argv: list[str]) -> int:
         server = PgServer(folder)
         server.start()
         (folder / "port").write_text(str(server.port))
-        print(server.admin_conninfo())
+        if len(argv) == 4:
+            server.add_role(argv[2], argv[3])
+            print(server.url(argv[2], None, argv[3]))
+        else:
+            print(server.admin_conninfo())
         return 0
     port = int((folder / "port").read_text())
     PgServer(folder, port).stop()

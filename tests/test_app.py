@@ -41,6 +41,42 @@ def test_self_test_builds_and_draws_everything_and_passes(tmp_path: Path) -> Non
     assert not (tmp_path / "data").exists() and not (tmp_path / "config").exists()
 
 
+def test_self_test_on_a_team_plan_server_leaves_no_plan_behind(pg, tmp_path: Path) -> None:
+    from onproduct.storage.team import TeamAddress, list_plans
+
+    url = pg.url("editor2", None, "pw2")
+    before = list_plans(TeamAddress.parse(url))
+    result = run("--self-test", url, home=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[-1] == "self-test passed"
+    for check in (
+        "publish the sample plan to the team's server",
+        "open it as a team plan",
+        "the drop is stored in the plan",
+        "the undo is stored in the plan",
+        "remove the scratch team plan",
+    ):
+        assert f"ok   {check}" in lines
+    assert list_plans(TeamAddress.parse(url)) == before
+
+
+def test_self_test_takes_no_plan_file(tmp_path: Path) -> None:
+    result = run("--self-test", str(tmp_path / "mine.onproduct"), home=tmp_path, timeout=30)
+    assert result.returncode == 2
+    assert "only plan it takes is a team plan server's address" in result.stderr
+    assert not (tmp_path / "mine.onproduct").exists()
+
+
+def test_a_team_plan_address_on_the_command_line_is_not_taken_for_a_file(
+    pg, team_url: str, tmp_path: Path
+) -> None:
+    # argparse's Path would turn postgresql://… into postgresql:/…, a file to create.
+    from onproduct.app import build_parser
+
+    assert build_parser().parse_args([team_url]).plan == team_url
+
+
 def test_version_is_printed_without_starting_qt(tmp_path: Path) -> None:
     result = run("--version", home=tmp_path, timeout=30)
     assert result.returncode == 0

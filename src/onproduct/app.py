@@ -26,15 +26,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "plan",
         nargs="?",
-        type=Path,
-        help="plan file to open; created if it does not exist"
-        " (default: the last plan, or the sample plan)",
+        help="plan file to open, created if it does not exist, or a team plan's address"
+        " (postgresql://user@host/database?plan=NAME); default: the last plan, or the"
+        " sample plan",
     )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     parser.add_argument(
         "--self-test",
         action="store_true",
-        help="open a scratch plan off screen, draw every view, exit 0 only if all worked",
+        help="open a scratch plan off screen, draw every view, exit 0 only if all worked"
+        " (with a team plan server's address: on a scratch team plan there)",
     )
     return parser
 
@@ -68,8 +69,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.self_test:
         from onproduct.selftest import run_self_test
+        from onproduct.storage.team import is_team_target
 
-        return run_self_test()
+        if args.plan is not None and not is_team_target(args.plan):
+            print(
+                "onproduct: --self-test makes its own scratch plan; the only plan it takes"
+                " is a team plan server's address, to test team plans there.",
+                file=sys.stderr,
+            )
+            return 2
+        return run_self_test(team=args.plan)
     return run_gui(args.plan)
 
 
@@ -91,7 +100,7 @@ def create_application() -> QApplication:
     return app
 
 
-def run_gui(plan: Path | None) -> int:
+def run_gui(plan: str | Path | None) -> int:
     from PySide6.QtCore import QSettings, QStandardPaths
     from PySide6.QtWidgets import QMessageBox
 

@@ -52,7 +52,57 @@ def _scratch_trouble() -> str | None:
     return None
 
 
-def run_self_test(out: TextIO = sys.stdout) -> int:
+def _open_scratch_team_plan(
+    window: object, team: str, check: Callable[[str, Callable[[], object]], None]
+) -> object | None:
+    """Publish the sample plan the window has open to the team's server under a name of
+    its own and show that team plan instead; its address, or None if that failed."""
+    import uuid
+
+    from onproduct.storage.copying import publish
+    from onproduct.storage.team import TeamAddress
+    from onproduct.ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow) and window.document is not None
+    address = TeamAddress.parse(team).with_plan(f"Onproduct self-test {uuid.uuid4().hex[:8]}")
+    sample = window.document.plan.path
+    published = False
+
+    def publish_sample() -> bool:
+        nonlocal published
+        assert sample is not None and address.plan is not None
+        published = publish(sample, address, address.plan) > 0
+        return published
+
+    check("publish the sample plan to the team's server", publish_sample)
+    if not published:
+        return None
+    opened = False
+
+    def open_it() -> bool:
+        nonlocal opened
+        opened = window.team_actions.open_team_plan(address)
+        return opened and window.document is not None and window.document.plan.path is None
+
+    check("open it as a team plan", open_it)
+    if not opened:
+        _drop(address)
+        return None
+    return address
+
+
+def _drop(address: object) -> bool:
+    from onproduct.storage.team import TeamAddress, drop_plan
+
+    assert isinstance(address, TeamAddress) and address.plan is not None
+    drop_plan(address, address.plan)
+    return True
+
+
+def run_self_test(out: TextIO = sys.stdout, team: str | None = None) -> int:
+    """Check the app on a scratch plan: a file, or, given a team plan server's address
+    (`onproduct --self-test postgresql://user@host/db`), a scratch team plan published
+    there for the test and removed after it."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QModelIndex, QSettings, Qt
     from PySide6.QtGui import QImage
@@ -64,7 +114,7 @@ def run_self_test(out: TextIO = sys.stdout) -> int:
     from onproduct.exchange.importer import plan_import
     from onproduct.exchange.jira import parse_jira
     from onproduct.exchange.own_csv import read_plan_csv
-    from onproduct.storage.planfile import open_plan
+    from onproduct.storage.opening import reopen
     from onproduct.ui.dialogs import ItemDialog, SprintDialog
     from onproduct.ui.import_dialog import MappingDialog
     from onproduct.ui.main_window import MainWindow
@@ -97,6 +147,13 @@ def run_self_test(out: TextIO = sys.stdout) -> int:
         window.show()
         check("create and open the sample plan", lambda: window.open_initial(None))
         app.processEvents()
+        scratch_team = None
+        if team is not None:
+            scratch_team = _open_scratch_team_plan(window, team, check)
+            if scratch_team is None:
+                print("self-test FAILED: the team plan could not be opened", file=out)
+                window.close()
+                return 1
         document = window.document
         board = window.board
         if document is None:
@@ -120,7 +177,7 @@ def run_self_test(out: TextIO = sys.stdout) -> int:
             return dropped and lane.id_at(0) == moved
 
         def stored_place() -> Bucket:
-            reopened = open_plan(document.plan.path)
+            reopened = reopen(document.plan)  # what the file or the server holds
             try:
                 item = reopened.item(moved)
                 return Bucket(item.sprint_id, item.category)
@@ -129,10 +186,11 @@ def run_self_test(out: TextIO = sys.stdout) -> int:
 
         check("drop a backlog item into a lane", drop_into_lane)
         check(
-            "the drop is in the plan file", lambda: stored_place() == Bucket(sprint.id, "tech_debt")
+            "the drop is stored in the plan",
+            lambda: stored_place() == Bucket(sprint.id, "tech_debt"),
         )
         check("undo the drop", lambda: (document.undo_stack.undo(), backlog.id_at(0) == moved)[1])
-        check("the undo is in the plan file", lambda: stored_place().sprint_id is None)
+        check("the undo is stored in the plan", lambda: stored_place().sprint_id is None)
         check("redo the drop", lambda: (document.undo_stack.redo(), lane.id_at(0) == moved)[1])
         check(
             "filter the board",
@@ -223,6 +281,8 @@ def run_self_test(out: TextIO = sys.stdout) -> int:
         window.close()
         app.processEvents()
         QApplication.processEvents()
+        if scratch_team is not None:
+            check("remove the scratch team plan", lambda: _drop(scratch_team))
     print(
         "self-test passed" if failures == 0 else f"self-test FAILED: {failures} check(s)",
         file=out,

@@ -76,12 +76,12 @@ def publish(local: Path, address: TeamAddress, name: str) -> int:
     name). Returns the number of items."""
     from onproduct.storage.planfile import open_snapshot
     from onproduct.storage.team import (
-        _LOCK,
         _create,
         _explain,
         _grant,
         _registry,
         connect,
+        lock_schemas,
         schema_of,
     )
 
@@ -89,7 +89,7 @@ def publish(local: Path, address: TeamAddress, name: str) -> int:
     try:
         with connect(address, autocommit=False) as connection, connection.cursor() as cursor:
             try:
-                cursor.execute(_LOCK)
+                lock_schemas(cursor)
                 _registry(cursor)
                 _create(cursor, name)
                 items = 0

@@ -32,6 +32,21 @@ REGISTRY_FORMAT = 1
 _LOCK = "SELECT pg_advisory_xact_lock(hashtext('onproduct-team-schema'))"
 
 
+def lock_schemas(cursor: Any) -> None:
+    """Before making or changing any plan's tables: one client at a time (an advisory
+    lock held to the commit), acting as the editors' group when the user is in it, so
+    the group owns what is made and any editor can upgrade or remove it later, not
+    only the editor who happened to make it."""
+    cursor.execute(_LOCK)
+    cursor.execute(
+        "SELECT pg_has_role(current_user, oid, 'MEMBER') FROM pg_roles WHERE rolname = %s",
+        (EDITORS,),
+    )
+    row = cursor.fetchone()
+    if row is not None and row[0]:
+        cursor.execute(f"SET LOCAL ROLE {EDITORS}")
+
+
 class PasswordNeeded(StorageError):
     """The server asks for a password the environment does not give."""
 
@@ -223,7 +238,9 @@ def _grant(cursor: Any, schema: str) -> None:
     for role in present:
         cursor.execute(f"GRANT USAGE ON SCHEMA {schema} TO {role}")
         cursor.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {role}")
-    if EDITORS in present and schema != REGISTRY:
+    if EDITORS in present and schema == REGISTRY:  # editors publish, upgrade, remove plans
+        cursor.execute(f"GRANT INSERT, UPDATE, DELETE ON {REGISTRY}.plans TO {EDITORS}")
+    elif EDITORS in present:
         cursor.execute(
             f"GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {EDITORS}"
         )
@@ -266,7 +283,7 @@ def init_team(address: TeamAddress) -> list[str]:
     lines: list[str] = []
     with connect(address, autocommit=False) as connection, connection.cursor() as cursor:
         try:
-            cursor.execute(_LOCK)
+            lock_schemas(cursor)
             _registry(cursor)
             cursor.execute(f"SELECT name, schema_name, version FROM {REGISTRY}.plans ORDER BY name")
             for name, schema, version in cursor.fetchall():
@@ -361,7 +378,7 @@ def find_plan(address: TeamAddress) -> tuple[str, int]:
     if version < SCHEMA_VERSION:
         with connect(address, autocommit=False) as connection, connection.cursor() as cursor:
             try:
-                cursor.execute(_LOCK)
+                lock_schemas(cursor)
                 cursor.execute(
                     f"SELECT version FROM {REGISTRY}.plans WHERE name = %s", (address.plan,)
                 )
@@ -382,7 +399,7 @@ def create_plan_schema(address: TeamAddress, name: str) -> str:
     """Make an empty team plan (the registry first, if the database has none)."""
     with connect(address, autocommit=False) as connection, connection.cursor() as cursor:
         try:
-            cursor.execute(_LOCK)
+            lock_schemas(cursor)
             _registry(cursor)
             schema = _create(cursor, name)
             connection.commit()
@@ -390,3 +407,21 @@ def create_plan_schema(address: TeamAddress, name: str) -> str:
             connection.rollback()
             raise _explain(error) from error
     return schema
+
+
+def drop_plan(address: TeamAddress, name: str) -> None:
+    """Remove a team plan, its tables and its history, for good (the self-test's own
+    scratch plan; an admin's clean-up)."""
+    with connect(address, autocommit=False) as connection, connection.cursor() as cursor:
+        try:
+            lock_schemas(cursor)
+            cursor.execute(f"SELECT schema_name FROM {REGISTRY}.plans WHERE name = %s", (name,))
+            row = cursor.fetchone()
+            if row is None:
+                raise PlanFileError(f"{address.where} has no team plan {name!r}.")
+            cursor.execute(f"DROP SCHEMA {row[0]} CASCADE")
+            cursor.execute(f"DELETE FROM {REGISTRY}.plans WHERE name = %s", (name,))
+            connection.commit()
+        except Exception as error:
+            connection.rollback()
+            raise _explain(error) from error

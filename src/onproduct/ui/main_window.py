@@ -628,8 +628,15 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(f"{plan.name}{read_only} — Onproduct")
             self.plan_label.setText(str(plan.path))
 
-    def open_initial(self, requested: Path | None, today: date | None = None) -> bool:
-        """Open the plan to start with: the one asked for, the last one, or the sample."""
+    def open_initial(self, requested: Path | str | None, today: date | None = None) -> bool:
+        """Open the plan to start with: the one asked for (a file or a team plan's
+        address), the last one, or the sample."""
+        if isinstance(requested, str) and is_team_target(requested):
+            if self.open_plan(requested):
+                return True
+            requested = None
+        elif isinstance(requested, str):
+            requested = Path(requested)
         if requested is not None:
             requested = requested.absolute()
             if not requested.exists() and self.new_plan(requested):
