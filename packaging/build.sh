@@ -42,6 +42,22 @@ if [ "${1:-}" = "--check" ]; then
   [ -z "$(find "$BUNDLE" -newer "$SCRATCH/before-checks")" ] \
     || { echo "build: the built program wrote into its own folder" >&2; exit 1; }
   echo "build: the built program opened a given plan and the sample plan in the data folder"
+  # Team plans: a PostgreSQL server of the check's own (tests/pgserver.py), the sample
+  # plan published there by the built program, the same figures from both, and the
+  # self-test on a scratch team plan.
+  echo "build: the built program on a team plan"
+  PG_DIR=$(mktemp -d)  # its own folder: the server runs as another user when we are root
+  SECRET=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  trap '"$PYTHON" -m tests.pgserver stop "$PG_DIR" >/dev/null 2>&1 || true; rm -rf "$SCRATCH" "$PG_DIR"' EXIT
+  PG_URL=$("$PYTHON" -m tests.pgserver start "$PG_DIR" packer "$SECRET")
+  SAMPLE="$SCRATCH/data/Onproduct/Sample plan.onproduct"
+  "$BUNDLE/$NAME" publish "$SAMPLE" "$PG_URL" --plan "Bundle check"
+  TEAM_URL="$PG_URL?plan=Bundle%20check"
+  [ "$("$BUNDLE/$NAME" metrics "$SAMPLE" --json)" = "$("$BUNDLE/$NAME" metrics "$TEAM_URL" --json)" ] \
+    || { echo "build: metrics of the team plan differ from the plan file's" >&2; exit 1; }
+  QT_QPA_PLATFORM=offscreen "$BUNDLE/$NAME" --self-test "$PG_URL" >"$SCRATCH/team-self-test" \
+    || { cat "$SCRATCH/team-self-test"; echo "build: the self-test on a team plan failed" >&2; exit 1; }
+  echo "build: the built program published a plan, read its figures and self-tested on a team plan"
   if command -v xvfb-run >/dev/null; then
     echo "build: --self-test of the built program in a window under Xvfb (xcb)"
     QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1600x1000x24" "$BUNDLE/$NAME" --self-test
