@@ -22,7 +22,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks import charts, drop_gauge, export_pdf, import_jira, open_board
+from benchmarks import charts, drop_gauge, export_pdf, import_jira, open_board, team
 from benchmarks.common import ROOT, Result, table
 
 
@@ -37,6 +37,7 @@ def run_all(quick: bool, folder: Path, progress: bool = True) -> list[Result]:
         ),
         ("PDF export", lambda: export_pdf.measure(1000, 1 if quick else 5, folder)),
         ("charts", lambda: charts.measure(20 if quick else 260, 1 if quick else 5, folder)),
+        ("team plans", lambda: team.measure(quick, folder)),
     ]
     results: list[Result] = []
     for name, step in steps:

@@ -112,6 +112,9 @@ def _board(plan: str, scratch: str) -> None:
         if document is None or not document.items.complete:
             QTimer.singleShot(0, report)  # a big plan: its rest is still being read
             return
+        if "://" in plan and not document.plan.is_team:
+            print("failed to open the team plan (fell back on another)", flush=True)
+            os._exit(1)
         # Start-up must not pay for pyqtgraph; the charts import it when shown.
         charts = "pyqtgraph" in sys.modules
         print(
@@ -131,7 +134,7 @@ def _board(plan: str, scratch: str) -> None:
 
     spy = _on_first_paint(window.board.backlog_view.viewport(), drawn, has_cards)  # noqa: F841
     window.show()
-    if not window.open_initial(Path(plan)):
+    if not window.open_initial(plan):  # a file, or a team plan's address (benchmarks.team)
         print("failed to open", flush=True)
         os._exit(1)
     app.exec()

@@ -73,6 +73,8 @@ def test_a_team_plan_on_the_command_line_opens_with_where_and_whom_in_the_title(
     title = window.windowTitle()
     assert address.plan in title and "team plan" in title and "editor1" in title
     assert f"127.0.0.1:{pg.port}" in title
+    status = window.plan_label.text()
+    assert status.startswith(f"Team plan {address.plan} on ") and status.endswith("as editor1")
     # Open Recent keeps the address, never the password.
     recent = window._settings.recent_plans()
     assert recent and "pw1" not in recent[0] and address.plan.replace(" ", "+") in recent[0]
