@@ -74,7 +74,10 @@ def test_a_team_plan_on_the_command_line_opens_with_where_and_whom_in_the_title(
     assert address.plan in title and "team plan" in title and "editor1" in title
     assert f"127.0.0.1:{pg.port}" in title
     status = window.plan_label.text()
-    assert status.startswith(f"Team plan {address.plan} on ") and status.endswith("as editor1")
+    assert status.startswith("Team plan on ") and status.endswith("as editor1")
+    assert "pw1" not in window.plan_label.toolTip() and address.plan.replace(" ", "+") in (
+        window.plan_label.toolTip()
+    )
     # Open Recent keeps the address, never the password.
     recent = window._settings.recent_plans()
     assert recent and "pw1" not in recent[0] and address.plan.replace(" ", "+") in recent[0]
@@ -122,3 +125,17 @@ def test_cancelling_the_password_keeps_what_was_open(
     assert not window.team_actions.open_team_plan(address)
     assert window.document is not None and window.document.plan.path == sample_path
     window.close()
+
+
+def test_the_history_fits_a_small_screen_under_the_board(qtbot, window) -> None:
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: window.width() == 1024)
+    window.history_dock.show()
+    qtbot.waitUntil(lambda: window.history.model.rowCount() > 0 or window.history.isVisible())
+    qtbot.wait(50)
+    # Beside the board, the lists' least width and the table's did not fit: the window
+    # grew past the screen and the history's "What" was cut off.
+    assert window.width() == 1024
+    assert window.history.table.columnWidth(2) > 400
+    assert window.history.height() >= 2 * window.history.table.verticalHeader().defaultSectionSize()
+    assert window.board.backlog_view.height() > 200

@@ -168,11 +168,11 @@ def _connect_error(address: TeamAddress, error: BaseException) -> StorageError:
                 f"The server refused the password for {address.param('user') or 'you'}."
             )
         return PasswordNeeded(
-            f"The server at {address.where} asks for a password"
+            f"The database {address.where} asks for a password"
             f" for {address.param('user') or 'you'}."
         )
     first = text.splitlines()[0] if text else type(error).__name__
-    return DisconnectedError(f"The server at {address.where} cannot be reached: {first}.")
+    return DisconnectedError(f"The database {address.where} cannot be reached: {first}.")
 
 
 def schema_of(name: str) -> str:

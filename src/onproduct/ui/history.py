@@ -91,6 +91,10 @@ class HistoryPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
+        # One line of text a row: the panel sits under the board, where height is scarce.
+        rows = self.table.verticalHeader()
+        rows.setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        rows.setMinimumSectionSize(self.table.fontMetrics().height() + 4)
         self.table.setWordWrap(False)
         self.table.setAccessibleName("Plan history")
         header = self.table.horizontalHeader()

@@ -131,13 +131,17 @@ class MainWindow(QMainWindow):
             lambda message: self.statusBar().showMessage(message, 10000),
         )
         self.team_actions = TeamActions(self, data_dir)
-        # View ▸ History: who changed what, at the side of the board.
+        self._history_sized = False
+        # View ▸ History: who changed what, under the board. Beside it, the six lists'
+        # least width plus a readable table did not fit a 1024-pixel screen: the window
+        # grew past it. Users with room to spare can drag it to a side (kept).
         self.history = HistoryPanel(self._selected_item, self.show_item, self)
         self.history_dock = QDockWidget("History", self)
         self.history_dock.setObjectName("history")
         self.history_dock.setWidget(self.history)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.history_dock)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.history_dock)
         self.history_dock.hide()
+        self.history_dock.visibilityChanged.connect(self._history_shown)
         self._build_actions()
         self._build_menus()
         # What the user selects enables the menu at once (a shortcut may follow right
@@ -619,14 +623,19 @@ class MainWindow(QMainWindow):
         read_only = " (read-only)" if plan.read_only is not None else ""
         if plan.is_team:
             address = plan.address
-            who = plan.backend.who() if self._document.offline is None else "you"
+            # Offline, the server cannot say; the address names the role it was opened as.
+            who = plan.backend.who() if self._document.offline is None else ""
+            who = who or address.param("user") or "you"
             self.setWindowTitle(
                 f"{plan.name}{read_only} — team plan on {address.where} as {who} — Onproduct"
             )
-            self.plan_label.setText(f"Team plan {plan.name} on {address.where}, as {who}")
+            # Short: the title has the plan's name, and others' changes are said beside it.
+            self.plan_label.setText(f"Team plan on {address.where}, as {who}")
+            self.plan_label.setToolTip(address.url)
         else:
             self.setWindowTitle(f"{plan.name}{read_only} — Onproduct")
             self.plan_label.setText(str(plan.path))
+            self.plan_label.setToolTip("")
 
     def open_initial(self, requested: Path | str | None, today: date | None = None) -> bool:
         """Open the plan to start with: the one asked for (a file or a team plan's
@@ -882,6 +891,17 @@ class MainWindow(QMainWindow):
     def show_about(self) -> None:
         QMessageBox.about(self, "About Onproduct", ABOUT_TEXT.format(version=version()))
 
+    def _history_shown(self, visible: bool) -> None:
+        """The first time the History shows under the board: about a fifth of the
+        window's height (its own least height is two rows)."""
+        if not visible or self.history_dock.isFloating() or self._history_sized:
+            return
+        self._history_sized = True
+        area = self.dockWidgetArea(self.history_dock)
+        if area == Qt.DockWidgetArea.BottomDockWidgetArea:
+            height = max(self.history.minimumSizeHint().height(), self.height() // 5)
+            self.resizeDocks([self.history_dock], [height], Qt.Orientation.Vertical)
+
     def restore_state(self) -> None:
         geometry = self._settings.value("window/geometry")
         if not geometry.isEmpty():
@@ -890,7 +910,8 @@ class MainWindow(QMainWindow):
             self.fill_screen()
         state = self._settings.value("window/state")
         if not state.isEmpty():
-            self.restoreState(state)
+            self.restoreState(state)  # the History's place and size too
+            self._history_sized = True
         splitter = self._settings.value("board/splitter")
         if not splitter.isEmpty():
             self.board.splitter.restoreState(splitter)

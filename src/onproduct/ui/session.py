@@ -38,8 +38,11 @@ class Banner(QFrame):
         layout.addWidget(self.label, 1)
         self.hide()
 
-    def say(self, text: str | None) -> None:
+    def say(self, text: str | None, details: str = "") -> None:
+        """Show `text` (None hides the banner); `details` (what the connection said, for
+        whoever runs the server) go in its tooltip, not in front of the user."""
         self.label.setText(text or "")
+        self.setToolTip(details)
         self.setVisible(bool(text))
 
     @property
@@ -61,6 +64,7 @@ class LiveSession(QObject):
         self.document = document
         self._banner = banner
         self._show_status = show_status
+        self._why = ""  # what the connection said when it was lost
         self.watcher: PlanWatcher | None = None
         try:
             self.watcher = PlanWatcher(document, self)
@@ -83,14 +87,16 @@ class LiveSession(QObject):
         if document.offline is not None:
             self._banner.say(
                 f"The server cannot be reached: {document.plan.name} is read-only until it is"
-                " back. Onproduct keeps trying and will catch up on what changed meanwhile."
+                " back. Onproduct keeps trying and will catch up on what changed meanwhile.",
+                f"What the connection said: {self._why}" if self._why else "",
             )
         else:
             self._banner.say(None)
 
     def _lost(self, why: str) -> None:
+        # The banner says it in words; the driver's own message is for the admin.
+        self._why = why
         self.document.set_offline("the server cannot be reached")
-        self._show_status(f"Lost the server: {why}")
         self._show_banner()
 
     def _back(self) -> None:
