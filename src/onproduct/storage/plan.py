@@ -36,10 +36,13 @@ from onproduct.domain.operations import (
     OperationFields,
     SprintOperations,
 )
-from onproduct.storage.backend import Backend, FileBackend, now_text
+from onproduct.storage import changelog
+from onproduct.storage.backend import Backend, FileBackend
+from onproduct.storage.changelog import Change
 from onproduct.storage.errors import ConflictError, StorageError
 from onproduct.storage.lock import PlanLock
 from onproduct.storage.records import (
+    ITEM_COLUMNS,
     OPERATION_COLUMNS,
     SPRINT_COLUMNS,
     baseline_text,
@@ -52,28 +55,10 @@ from onproduct.storage.records import (
 from onproduct.storage.schema import bad_date, item_rows_problem, unusable
 
 # Columns of item in the order rows are read and bulk-written.
-_ITEM_COLUMNS = (
-    "id",
-    "title",
-    "category",
-    "description",
-    "estimate",
-    "actual",
-    "status",
-    "external_key",
-    "operation_id",
-    "saves_hours_per_week",
-    "done_on",
-    "sprint_id",
-    "rank",
-    "version",
-)
 # Item attributes that are columns of the item table (labels live in item_label).
-_ITEM_UPDATABLE = frozenset(_ITEM_COLUMNS) - {"id", "version"}
-# An item's row for the item table, in _ITEM_COLUMNS order, picked in C.
-_ITEM_ROW = attrgetter(*_ITEM_COLUMNS)
-# A change touching more rows than this keeps their ids only, not the rows themselves.
-LOGGED_ROWS = 2000
+_ITEM_UPDATABLE = frozenset(ITEM_COLUMNS) - {"id", "version"}
+# An item's row for the item table, in ITEM_COLUMNS order, picked in C.
+_ITEM_ROW = attrgetter(*ITEM_COLUMNS)
 
 
 def _day(text: str | None) -> date | None:
@@ -110,25 +95,6 @@ class Upgrade:
 
     from_version: int
     backup: Path
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    """One entry of a plan's history."""
-
-    id: int
-    at: str  # ISO 8601, UTC
-    who: str
-    what: str  # "moved “Dunning e-mails” to Technical debt"
-    rows: Mapping[str, Any]  # {"item": {id: row or None}, ..., "partial": bool}
-
-    def touches(self, table: str) -> set[int | str]:
-        return set(self.rows.get(table, {})) if isinstance(self.rows, Mapping) else set()
-
-    @property
-    def partial(self) -> bool:
-        """A bulk change (an import): its rows are not kept, only that it happened."""
-        return bool(self.rows.get("partial")) if isinstance(self.rows, Mapping) else True
 
 
 class Plan:
@@ -234,7 +200,10 @@ class Plan:
             backend.begin()
             cursor = backend.cursor()
             yield cursor
-            change_id = self._log(cursor) if self._touched else None
+            change_id = None
+            if self._touched:
+                what = self._what or "changed the plan"
+                change_id = changelog.log(backend, cursor, self._touched, what)
             backend.commit()
         except BaseException as error:
             # The connection may be gone: nothing was committed either way.
@@ -251,69 +220,6 @@ class Plan:
 
     def _touch(self, table: str, ids: Iterable[int | str]) -> None:
         self._touched.setdefault(table, set()).update(ids)
-
-    def _log(self, cursor: Any) -> int:
-        """Append the change just made to the history (before the commit)."""
-        q = self.backend.sql
-        touched = self._touched
-        count = sum(len(ids) for ids in touched.values())
-        rows: dict[str, Any] = {}
-        if count > LOGGED_ROWS:
-            rows["partial"] = True
-        else:
-            rows.update(self._after_images(cursor, touched))
-        what = self._what or "changed the plan"
-        self.backend.before_log(cursor)
-        cursor.execute(
-            q("INSERT INTO change_log (at, who, what, rows) VALUES (?, ?, ?, ?) RETURNING id"),
-            (now_text(), self.backend.who(), what, json.dumps(rows, default=str)),
-        )
-        change_id = int(cursor.fetchone()[0])
-        if count <= LOGGED_ROWS:
-            cursor.executemany(
-                q("INSERT INTO change_row (change_id, tbl, row_id) VALUES (?, ?, ?)"),
-                [(change_id, table, str(i)) for table, ids in touched.items() for i in ids],
-            )
-        self.backend.announce(cursor, change_id)
-        return change_id
-
-    def _after_images(
-        self, cursor: Any, touched: Mapping[str, set[int | str]]
-    ) -> dict[str, dict[str, Any]]:
-        """The touched rows as they are now (None: deleted), for the history's replay."""
-        q = self.backend.sql
-        images: dict[str, dict[str, Any]] = {}
-        ids = sorted(int(i) for i in touched.get("item", ()))
-        if ids:
-            marks = ", ".join("?" for _ in ids)
-            cursor.execute(
-                q(f"SELECT {', '.join(_ITEM_COLUMNS)} FROM item WHERE id IN ({marks})"), ids
-            )
-            found = {row[0]: list(row) for row in cursor.fetchall()}
-            cursor.execute(
-                q(
-                    f"SELECT item_id, label FROM item_label WHERE item_id IN ({marks})"
-                    " ORDER BY item_id, position"
-                ),
-                ids,
-            )
-            labels: dict[int, list[str]] = {}
-            for item_id, label in cursor.fetchall():
-                labels.setdefault(item_id, []).append(label)
-            images["item"] = {
-                str(i): [*found[i], labels.get(i, [])] if i in found else None for i in ids
-            }
-        for table, columns in (("sprint", SPRINT_COLUMNS), ("operation", OPERATION_COLUMNS)):
-            table_ids = sorted(int(i) for i in touched.get(table, ()))
-            if table_ids:
-                marks = ", ".join("?" for _ in table_ids)
-                cursor.execute(q(f"SELECT {columns} FROM {table} WHERE id IN ({marks})"), table_ids)
-                rows = {row[0]: list(row) for row in cursor.fetchall()}
-                images[table] = {str(i): rows.get(i) for i in table_ids}
-        if touched.get("setting"):
-            cursor.execute(q("SELECT key, value FROM plan_setting"))
-            images["setting"] = {key: value for key, value in cursor.fetchall()}
-        return images
 
     def _raw_transaction(self, write: Callable[[Any], Any], *, bulk: bool = False) -> Any:
         """Run `write` through a cursor in one transaction (or the caller's).
@@ -376,10 +282,10 @@ class Plan:
             params,
         ).fetchall():
             labels.setdefault(item_id, []).append(label)
-        rows = self._q(f"SELECT {', '.join(_ITEM_COLUMNS)} FROM item{where}", params).fetchall()
+        rows = self._q(f"SELECT {', '.join(ITEM_COLUMNS)} FROM item{where}", params).fetchall()
         if self.backend.loose_types:
             # Values another program may have written: one pass per column, rows named.
-            problem = item_rows_problem(rows, _ITEM_COLUMNS)
+            problem = item_rows_problem(rows, ITEM_COLUMNS)
             if problem is None and not set(map(type, chain.from_iterable(labels.values()))) <= {
                 str
             }:
@@ -395,7 +301,7 @@ class Plan:
         try:
             return _items_of(rows, labels, no_labels)
         except (ValueError, TypeError):  # a done date that is no date
-            day = _ITEM_COLUMNS.index("done_on")
+            day = ITEM_COLUMNS.index("done_on")
             for row in rows:
                 try:
                     _day(row[day])
@@ -485,8 +391,8 @@ class Plan:
 
     def _raise_unusable(self, where: str, params: Sequence[object]) -> None:
         """StorageError naming the first item (of a scope) with a value the app cannot use."""
-        rows = self._q(f"SELECT {', '.join(_ITEM_COLUMNS)} FROM item {where}", params).fetchall()
-        problem = item_rows_problem(rows, _ITEM_COLUMNS) or "an item that cannot be read"
+        rows = self._q(f"SELECT {', '.join(ITEM_COLUMNS)} FROM item {where}", params).fetchall()
+        problem = item_rows_problem(rows, ITEM_COLUMNS) or "an item that cannot be read"
         raise StorageError(unusable(self.name, problem))
 
     def sprint_operations(self) -> list[SprintOperations]:
@@ -510,46 +416,21 @@ class Plan:
 
     def latest_change(self) -> int:
         """The id of the newest entry of the history (0 when there is none)."""
-        return int(self._q("SELECT coalesce(max(id), 0) FROM change_log").fetchone()[0])
+        return changelog.latest_change(self.backend)
 
     def changes_since(self, change_id: int, limit: int = 5000) -> list[Change]:
         """The entries after `change_id`, oldest first."""
-        rows = self._q(
-            "SELECT id, at, who, what, rows FROM change_log WHERE id > ? ORDER BY id LIMIT ?",
-            (change_id, limit),
-        ).fetchall()
-        return [_change(row) for row in rows]
+        return changelog.changes_since(self.backend, change_id, limit)
 
     def history(
         self, item_id: int | None = None, limit: int = 500, before: int | None = None
     ) -> list[Change]:
         """The history, newest first; of one item only when `item_id` is given."""
-        clauses: list[str] = []
-        params: list[object] = []
-        if item_id is not None:
-            clauses.append(
-                "id IN (SELECT change_id FROM change_row WHERE tbl = 'item' AND row_id = ?)"
-            )
-            params.append(str(item_id))
-        if before is not None:
-            clauses.append("id < ?")
-            params.append(before)
-        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-        rows = self._q(
-            f"SELECT id, at, who, what, rows FROM change_log{where} ORDER BY id DESC LIMIT ?",
-            (*params, limit),
-        ).fetchall()
-        return [_change(row) for row in rows]
+        return changelog.entries(self.backend, item_id, limit, before)
 
     def last_change_of(self, table: str, row_id: int | str) -> Change | None:
         """The newest entry that changed one row (who moved it last)."""
-        row = self._q(
-            "SELECT c.id, c.at, c.who, c.what, c.rows FROM change_row r"
-            " JOIN change_log c ON c.id = r.change_id WHERE r.tbl = ? AND r.row_id = ?"
-            " ORDER BY c.id DESC LIMIT 1",
-            (table, str(row_id)),
-        ).fetchone()
-        return _change(row) if row is not None else None
+        return changelog.last_change_of(self.backend, table, row_id)
 
     def data_version(self) -> int:
         return self.backend.data_version()
@@ -580,7 +461,7 @@ class Plan:
         """Store a new item and return it with the id the plan gave it."""
 
         def write(cursor: Any) -> Item:
-            columns = [name for name in _ITEM_COLUMNS if name not in ("id", "version")]
+            columns = [name for name in ITEM_COLUMNS if name not in ("id", "version")]
             item = Item.placed(0, fields, sprint_id, rank)
             values = list(_text_dates({name: getattr(item, name) for name in columns}).values())
             marks = ", ".join("?" for _ in columns)
@@ -613,18 +494,18 @@ class Plan:
         return result
 
     def _insert_items_on(self, cursor: Any, items: Iterable[Item]) -> None:
-        placeholders = ", ".join("?" for _ in _ITEM_COLUMNS)
+        placeholders = ", ".join("?" for _ in ITEM_COLUMNS)
         items = items if isinstance(items, Sequence) else list(items)
         rows = list(map(_ITEM_ROW, items))
         if not self.backend.loose_types:  # PostgreSQL: dates as the ISO text stored
-            day = _ITEM_COLUMNS.index("done_on")
+            day = ITEM_COLUMNS.index("done_on")
             rows = [
                 (*row[:day], row[day].isoformat(), *row[day + 1 :]) if row[day] else row
                 for row in rows
             ]
         cursor.executemany(
             self.backend.sql(
-                f"INSERT INTO item ({', '.join(_ITEM_COLUMNS)}) VALUES ({placeholders})"
+                f"INSERT INTO item ({', '.join(ITEM_COLUMNS)}) VALUES ({placeholders})"
             ),
             rows,
         )
@@ -1056,17 +937,6 @@ def _items_of(
         )
         for row in rows
     ]
-
-
-def _change(row: Sequence[Any]) -> Change:
-    change_id, at, who, what, rows = row
-    try:
-        data = json.loads(rows) if rows else {}
-    except (TypeError, ValueError):
-        data = {"partial": True}
-    if not isinstance(data, dict):
-        data = {"partial": True}
-    return Change(int(change_id), str(at), str(who), str(what), data)
 
 
 def _moved_sprint(values: Mapping[str, Any], sprint_ids: Mapping[int, int]) -> Mapping[str, Any]:

@@ -9,6 +9,23 @@ from typing import Any
 from onproduct.domain.items import Baseline, Sprint, SprintFields, SprintRecord
 from onproduct.domain.operations import Operation, OperationFields
 
+# Columns of item in the order rows are read, bulk-written and kept in the history.
+ITEM_COLUMNS = (
+    "id",
+    "title",
+    "category",
+    "description",
+    "estimate",
+    "actual",
+    "status",
+    "external_key",
+    "operation_id",
+    "saves_hours_per_week",
+    "done_on",
+    "sprint_id",
+    "rank",
+    "version",
+)
 SPRINT_COLUMNS = (
     "id, name, start_date, end_date, capacity, revenue,"
     " closed, actual_product_ops, actual_dev_ops, baseline, version"

@@ -48,8 +48,9 @@ from onproduct.domain.operations import (
 from onproduct.domain.ranking import BACKLOG, Bucket, ranks_between, renumbered
 from onproduct.domain.settings import PlanSettings, validate_settings
 from onproduct.exchange.importer import ImportChanges, changed_values, undo_import, write_import
+from onproduct.storage.changelog import Change
 from onproduct.storage.errors import ConflictError, StorageError
-from onproduct.storage.plan import Change, Plan
+from onproduct.storage.plan import Plan
 from onproduct.storage.reports import burden_of
 from onproduct.ui.commands import (
     AddItemCommand,

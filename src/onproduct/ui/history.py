@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from onproduct.domain.history import when
+from onproduct.storage.changelog import Change
 from onproduct.storage.errors import StorageError
-from onproduct.storage.plan import Change
 from onproduct.ui.document import PlanDocument
 
 Index = QModelIndex | QPersistentModelIndex

@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
+from onproduct.storage.changelog import Change
 from onproduct.storage.errors import StorageError
-from onproduct.storage.plan import Change
 from onproduct.ui.document import PlanDocument
 from onproduct.ui.live import PlanWatcher
 
