@@ -636,15 +636,7 @@ class Plan:
 
     def add_sprint(self, fields: SprintFields) -> Sprint:
         def write(cursor: Any) -> Sprint:
-            values = _text_dates(sprint_values(fields))
-            names = ", ".join(values)
-            marks = ", ".join("?" for _ in values)
-            cursor.execute(
-                self.backend.sql(f"INSERT INTO sprint ({names}) VALUES ({marks}) RETURNING id"),
-                list(values.values()),
-            )
-            sprint_id = int(cursor.fetchone()[0])
-            self._touch("sprint", [sprint_id])
+            sprint_id = self._insert_new(cursor, "sprint", _text_dates(sprint_values(fields)))
             return Sprint(
                 sprint_id, fields.name, fields.start, fields.end, fields.capacity, fields.revenue,
                 version=1,
@@ -738,14 +730,7 @@ class Plan:
     def add_operation(self, fields: OperationFields) -> Operation:
         def write(cursor: Any) -> Operation:
             values = _text_dates(operation_values(fields))
-            names = ", ".join(values)
-            marks = ", ".join("?" for _ in values)
-            cursor.execute(
-                self.backend.sql(f"INSERT INTO operation ({names}) VALUES ({marks}) RETURNING id"),
-                list(values.values()),
-            )
-            operation_id = int(cursor.fetchone()[0])
-            self._touch("operation", [operation_id])
+            operation_id = self._insert_new(cursor, "operation", values)
             return Operation(**_operation_kwargs(fields), id=operation_id, version=1)
 
         result: Operation = self._raw_transaction(write)
@@ -890,6 +875,18 @@ class Plan:
             self._touch("sprint", sprint_ids)
 
         self._raw_transaction(write)
+
+    def _insert_new(self, cursor: Any, table: str, values: Mapping[str, Any]) -> int:
+        """Insert a row the plan numbers itself; its new id (touched for the history)."""
+        names = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        cursor.execute(
+            self.backend.sql(f"INSERT INTO {table} ({names}) VALUES ({marks}) RETURNING id"),
+            list(values.values()),
+        )
+        row_id = int(cursor.fetchone()[0])
+        self._touch(table, [row_id])
+        return row_id
 
     def _insert_raw(self, cursor: Any, table: str, values: Mapping[str, Any]) -> None:
         names = ", ".join(values)
