@@ -221,14 +221,19 @@ def test_a_role_that_only_reads_opens_read_only(pg, team_url: str) -> None:
 
 def test_a_team_plan_of_a_newer_format_is_refused(pg, team_url: str) -> None:
     name = TeamAddress.parse(team_url).plan
-    newer = f"UPDATE onproduct.plans SET version = {SCHEMA_VERSION + 1} WHERE name = '{name}'"
-    pg.admin(newer)
+    def set_version(version: int) -> None:
+        pg.admin(f"UPDATE onproduct.plans SET version = {version} WHERE name = '{name}'")
+
+    set_version(SCHEMA_VERSION + 1)
     try:
         line = refused(onproduct("metrics", team_url), "metrics")
         assert "was made by a newer version of Onproduct" in line
     finally:
         # Other tests share the server; `team init` looks at every plan on it.
-        pg.admin(newer.replace(str(SCHEMA_VERSION + 1), str(SCHEMA_VERSION)))
+        set_version(SCHEMA_VERSION)
+    assert pg.admin(f"SELECT version FROM onproduct.plans WHERE name = '{name}'") == [
+        (SCHEMA_VERSION,)
+    ]
 
 
 def test_publish_then_metrics_are_the_same(pg, tmp_path: Path, sample_path: Path) -> None:
