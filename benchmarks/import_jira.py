@@ -157,7 +157,7 @@ def peak_megabytes() -> float:
 def baseline(_source: Path, _plan: Path) -> float:
     """What the importing process weighs before it reads anything: the same imports."""
     import onproduct.cli
-    import onproduct.exchange.jira  # noqa: F401
+    import onproduct.exchange.formats.jira  # noqa: F401
 
     return 0.0
 

@@ -51,9 +51,10 @@ def imported(tmp_path: Path) -> Path:
     plan = tmp_path / "team.onproduct"
     result = onproduct("import", plan, source, "--format", "csv")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == (
-        "Imported backlog.csv into team.onproduct: 11 added, 0 updated; sprints created: S1, S2."
-    )
+    assert result.stdout.strip().splitlines() == [
+        "Imported backlog.csv into team.onproduct: 11 added, 0 updated; sprints created: S1, S2.",
+        "Read as UTF-8 text.",
+    ]
     return plan
 
 
@@ -123,7 +124,7 @@ def test_importing_the_file_again_updates_instead_of_duplicating(
         CSV.replace("F-2,Reports,feature,6", "F-2,Reports v2,feature,7"), encoding="utf-8"
     )
     result = onproduct("import", imported, changed)
-    assert result.stdout.strip().endswith("0 added, 1 updated, 10 unchanged.")
+    assert result.stdout.splitlines()[0].endswith("0 added, 1 updated, 10 unchanged.")
     assert metrics(imported, "--sprint", "S1")["effort_by_category"]["feature"] == 17.0  # type: ignore[index]
 
 

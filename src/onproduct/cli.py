@@ -21,7 +21,7 @@ from onproduct.domain.items import ValidationError
 from onproduct.domain.metrics import BandState, Metrics, operations_text, percent
 from onproduct.domain.settings import PlanSettings, stage_name
 from onproduct.exchange.batch import ExchangeError
-from onproduct.exchange.sources import FORMATS
+from onproduct.exchange.formats import format_keys, formats
 from onproduct.storage.errors import StorageError
 
 COMMANDS = ("import", "export", "metrics", "publish", "team")
@@ -45,10 +45,11 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("file", type=Path, help="the file to import")
     load.add_argument(
         "--format",
-        choices=FORMATS,
+        choices=format_keys(),
         default="auto",
-        help="the file's format: Onproduct's own CSV, a Jira CSV export or a Trello"
-        " board's JSON (auto: tell from the file)",
+        help="the file's format: "
+        + "; ".join(f"{f.key}, {f.name}" for f in formats())
+        + " (auto, the default: tell from the file)",
     )
     load.add_argument(
         "--wait",

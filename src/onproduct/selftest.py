@@ -111,9 +111,9 @@ def run_self_test(out: TextIO = sys.stdout, team: str | None = None) -> int:
     from onproduct.app import create_application
     from onproduct.domain.items import SprintFields
     from onproduct.domain.ranking import Bucket
+    from onproduct.exchange.formats.jira import parse_jira
+    from onproduct.exchange.formats.own_csv import read_plan_csv
     from onproduct.exchange.importer import plan_import
-    from onproduct.exchange.jira import parse_jira
-    from onproduct.exchange.own_csv import read_plan_csv
     from onproduct.storage.opening import reopen
     from onproduct.ui.dialogs import ItemDialog, SprintDialog
     from onproduct.ui.import_dialog import MappingDialog

@@ -12,8 +12,8 @@ import pytest
 
 from onproduct.domain.items import Item
 from onproduct.exchange.csv_export import csv_text, in_plan_order, rows_of, write_csv
+from onproduct.exchange.formats.own_csv import escape, parse_plan_csv, read_plan_csv, unescape
 from onproduct.exchange.importer import import_batch
-from onproduct.exchange.own_csv import escape, parse_plan_csv, read_plan_csv, unescape
 from onproduct.storage.plan import Plan
 from onproduct.storage.planfile import create_plan, open_plan
 

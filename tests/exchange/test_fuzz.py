@@ -19,10 +19,10 @@ from onproduct.domain.items import Item, validate_item
 from onproduct.domain.settings import PlanSettings
 from onproduct.exchange.batch import Batch, ExchangeError
 from onproduct.exchange.csv_export import csv_text, rows_of
+from onproduct.exchange.formats.jira import parse_jira
+from onproduct.exchange.formats.own_csv import parse_plan_csv
+from onproduct.exchange.formats.trello import parse_trello
 from onproduct.exchange.importer import import_batch
-from onproduct.exchange.jira import parse_jira
-from onproduct.exchange.own_csv import parse_plan_csv
-from onproduct.exchange.trello import parse_trello
 from onproduct.storage.errors import StorageError
 from onproduct.storage.plan import Plan
 from onproduct.storage.planfile import create_plan, open_plan

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from onproduct.domain.ranking import BACKLOG, Bucket, bucket_of
+from onproduct.exchange.formats.own_csv import ExchangeError, parse_plan_csv
 from onproduct.exchange.importer import import_batch
-from onproduct.exchange.own_csv import ExchangeError, parse_plan_csv
 from onproduct.storage.plan import Plan
 
 from ..helpers import dump

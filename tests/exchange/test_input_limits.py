@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from onproduct.exchange.batch import ExchangeError
-from onproduct.exchange.jira import read_jira
-from onproduct.exchange.own_csv import read_plan_csv
+from onproduct.exchange.formats.jira import read_jira
+from onproduct.exchange.formats.own_csv import read_plan_csv
 from onproduct.exchange.sources import read_source
 from onproduct.exchange.text import MAX_CSV_BYTES, MAX_JSON_BYTES, MAX_LINE_BYTES
 
@@ -68,16 +68,22 @@ def test_a_bad_byte_far_into_a_file_names_its_line(tmp_path: Path) -> None:
     path = tmp_path / "late.csv"
     path.write_bytes(("key,title,category\n" + "\n".join(rows) + "\n").encode("latin-1"))
     assert path.stat().st_size > 2 * 1024 * 1024
+    # One stray byte that Windows-1252 does not read: no encoding can be told.
     with pytest.raises(
-        ExchangeError, match=r"late.csv, line 33335: the file is not UTF-8 text .byte 0x81"
+        ExchangeError,
+        match=r"late.csv, line 33335: byte 0x81 is not UTF-8, and which encoding the file"
+        r" is in cannot be told",
     ):
         read_plan_csv(path)
     jira = tmp_path / "jira.csv"
     jira.write_bytes(("Summary,Issue key,Issue Type\n" + "\n".join(rows) + "\n").encode("latin-1"))
-    with pytest.raises(
-        ExchangeError, match=r"jira.csv, line 33335: byte 0x81 is neither UTF-8 nor"
-    ):
+    with pytest.raises(ExchangeError, match=r"jira.csv, line 33335: byte 0x81 is not UTF-8"):
         read_jira(jira)
+    # A byte Windows-1252 reads ("é") far into an otherwise UTF-8 file: read as that.
+    rows[33_333] = "K-33333,Caf\xe9,feature"
+    path.write_bytes(("key,title,category\n" + "\n".join(rows) + "\n").encode("latin-1"))
+    batch = read_plan_csv(path)
+    assert batch.encoding == "cp1252" and batch.rows[33_333].fields.title == "Café"
 
 
 # The child's own peak (VmHWM starts afresh at exec; ru_maxrss would carry over the

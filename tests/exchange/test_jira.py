@@ -10,8 +10,8 @@ import pytest
 from onproduct.domain.items import validate_item
 from onproduct.domain.settings import PlanSettings
 from onproduct.exchange.batch import ExchangeError
+from onproduct.exchange.formats.jira import jira_date, parse_jira, read_jira
 from onproduct.exchange.importer import import_batch
-from onproduct.exchange.jira import jira_date, parse_jira, read_jira
 from onproduct.exchange.mapping import SKIP
 from onproduct.storage.plan import Plan
 
@@ -171,8 +171,8 @@ def test_bom_windows_1252_and_semicolons(tmp_path: Path) -> None:
         jira = read_jira(path)
         assert jira.issues[0].summary == "Café crème für Zoë"
         assert jira.issues[0].labels == ["naïve"]
-    assert read_jira(excel).notes == ["The file is not UTF-8; it was read as Windows-1252."]
-    assert read_jira(with_bom).notes == []
+    assert read_jira(excel).encoding == "cp1252" and read_jira(excel).notes == []
+    assert read_jira(with_bom).encoding == "utf-8-sig"
 
 
 LOCALISED = {

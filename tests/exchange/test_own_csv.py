@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from onproduct.exchange.own_csv import ExchangeError, parse_plan_csv, read_plan_csv
+from onproduct.exchange.formats.own_csv import ExchangeError, parse_plan_csv, read_plan_csv
+from onproduct.exchange.importer import plan_import
 
 HEADER = (
     "key,title,category,estimate,actual,status,sprint,sprint_start,sprint_end,labels,description\n"
@@ -103,10 +104,18 @@ def test_lines_are_counted_across_cells_that_span_lines() -> None:
         parse_plan_csv(text)
 
 
-def test_a_file_that_is_not_utf8_says_so(tmp_path: Path) -> None:
+def test_a_file_that_is_not_utf8_is_read_in_its_code_page_and_says_so(tmp_path: Path) -> None:
     path = tmp_path / "excel.csv"
     path.write_bytes("title,category\nCaf\xe9,feature\n".encode("cp1252"))
-    with pytest.raises(
-        ExchangeError, match=r"excel.csv, line 2: the file is not UTF-8 text \(byte 0xe9\)"
-    ):
+    batch = read_plan_csv(path)
+    assert batch.rows[0].fields.title == "Café"
+    assert batch.encoding == "cp1252"
+    changes = plan_import(batch, [], [])
+    assert changes.details()[0] == "Read as Windows-1252 (Western European) text."
+
+
+def test_a_file_whose_encoding_cannot_be_told_imports_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "odd.csv"
+    path.write_bytes(b"title,category\nCaf\x81\x8d,feature\n")  # bytes 1252 lacks
+    with pytest.raises(ExchangeError, match=r"odd.csv: which encoding its text is in cannot be"):
         read_plan_csv(path)

@@ -9,9 +9,9 @@ import pytest
 
 from onproduct.domain.settings import PlanSettings
 from onproduct.exchange.batch import ExchangeError
+from onproduct.exchange.formats.trello import parse_trello, read_trello
 from onproduct.exchange.importer import import_batch
 from onproduct.exchange.mapping import SKIP
-from onproduct.exchange.trello import parse_trello, read_trello
 from onproduct.storage.plan import Plan
 
 HOURS = PlanSettings()

@@ -17,8 +17,8 @@ from pathlib import Path
 from onproduct.domain.categories import CATEGORY_KEYS
 from onproduct.domain.items import ItemFields, ValidationError
 from onproduct.domain.ranking import BACKLOG, Bucket
+from onproduct.exchange.formats.own_csv import parse_plan_csv
 from onproduct.exchange.importer import plan_import
-from onproduct.exchange.own_csv import parse_plan_csv
 from onproduct.storage.planfile import open_plan
 from onproduct.ui.commands import ImportCommand
 from onproduct.ui.document import PlanDocument

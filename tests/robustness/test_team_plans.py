@@ -221,6 +221,7 @@ def test_a_role_that_only_reads_opens_read_only(pg, team_url: str) -> None:
 
 def test_a_team_plan_of_a_newer_format_is_refused(pg, team_url: str) -> None:
     name = TeamAddress.parse(team_url).plan
+
     def set_version(version: int) -> None:
         pg.admin(f"UPDATE onproduct.plans SET version = {version} WHERE name = '{name}'")
 

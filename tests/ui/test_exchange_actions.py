@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QMessageBox
 
 from onproduct.exchange.mapping import SKIP
 from onproduct.ui.import_dialog import MappingDialog
@@ -216,9 +216,11 @@ def test_the_mapping_step_shows_points_where_items_land_and_done_history(
         estimate = {k: dialog.preview_table.item(r, 5).text() for r, k in enumerate(keys)}
         seen["lands"] = lands
         seen["before"] = estimate["LED-3"]
-        assert dialog.per_point is not None and dialog.per_point.value() == 4.0
-        dialog.per_point.setValue(6.0)
-        assert dialog.done_backlog is not None and not dialog.done_backlog.isChecked()
+        per_point = dialog.option_widgets["hours_per_point"]
+        assert isinstance(per_point, QDoubleSpinBox) and per_point.value() == 4.0
+        per_point.setValue(6.0)
+        done_backlog = dialog.option_widgets["include_done_backlog"]
+        assert isinstance(done_backlog, QCheckBox) and not done_backlog.isChecked()
         seen["old left out"] = "LED-9" not in keys
         dialog.refresh()
         keys = [

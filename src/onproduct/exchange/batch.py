@@ -97,3 +97,4 @@ class Batch:
     # Sprints the plan lacks: an own CSV must give their dates (they are created);
     # a tracker's export gives only names, so such items go to the backlog.
     create_sprints: bool = True
+    encoding: str = ""  # what the file was read as ("" when it was not read from a file)

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from onproduct.domain.categories import CATEGORY_KEYS
 from onproduct.domain.items import Item, Sprint
+from onproduct.exchange.formats.own_csv import COLUMNS, OPTIONAL_COLUMNS, escape
 from onproduct.exchange.output import write_beside
-from onproduct.exchange.own_csv import COLUMNS, OPTIONAL_COLUMNS, escape
 
 # Everything Onproduct writes: the contract's columns, then what makes the round trip
 # lossless (the register link, done dates, sprint capacity and revenue).

@@ -25,6 +25,7 @@ from onproduct.domain.items import (
 from onproduct.domain.operations import Operation
 from onproduct.domain.ranking import Bucket, bucket_of
 from onproduct.exchange.batch import Batch, ExchangeError, Skipped, bulk
+from onproduct.exchange.text import encoding_note
 from onproduct.storage.plan import Plan
 
 BACKLOG_NAME = "Backlog"
@@ -43,6 +44,7 @@ class ImportChanges:
     notes: tuple[str, ...]
     # Where each row of the batch lands, in its order: a sprint's name, or "Backlog".
     places: tuple[str, ...] = ()
+    encoding: str = ""  # what the file was read as
 
     @property
     def empty(self) -> bool:
@@ -62,7 +64,8 @@ class ImportChanges:
 
     def details(self, limit: int = 20) -> list[str]:
         """The notes and the skipped records with their reasons, for the summary dialog."""
-        lines = list(self.notes)
+        lines = [encoding_note(self.encoding)] if self.encoding else []
+        lines.extend(self.notes)
         for skip in self.skipped[:limit]:
             lines.append(f"Skipped {skip.what} ({skip.where}): {skip.why}")
         if len(self.skipped) > limit:
@@ -205,6 +208,7 @@ def plan_import(
         skipped=batch.skipped,
         notes=tuple(notes),
         places=tuple(places),
+        encoding=batch.encoding,
     )
 
 

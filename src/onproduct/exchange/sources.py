@@ -1,9 +1,9 @@
-"""Which reader a file needs, and the step every tracker export shares: the mapping.
+"""Which reader a file needs, and reading it: the one door every import goes through.
 
 The command line and the GUI both call `read_source`: an own CSV comes back as a
-`Batch` ready to import; a Jira or Trello export comes back as a `MappedSource`, which
+`Batch` ready to import; a tracker's export comes back as a `MappedSource`, which
 becomes a batch once a category mapping is chosen (guessed on the command line, in
-the import dialog in the app).
+the import dialog in the app). The formats themselves are in `formats/`.
 """
 
 from __future__ import annotations
@@ -11,78 +11,85 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
-from typing import Protocol
 
-from onproduct.domain.settings import PlanSettings
 from onproduct.exchange.batch import Batch, ExchangeError, bulk
-from onproduct.exchange.jira import KIND_TITLES as JIRA_KINDS
-from onproduct.exchange.jira import looks_like_jira, read_jira
-from onproduct.exchange.mapping import CategoryMapping
-from onproduct.exchange.own_csv import REQUIRED_COLUMNS, read_plan_csv
+from onproduct.exchange.formats import (
+    Format,
+    MappedSource,
+    Sniffed,
+    by_key,
+    format_keys,
+    formats,
+)
 from onproduct.exchange.text import (
     MAX_CSV_BYTES,
     check_source,
-    decode,
     open_source,
     sniff_delimiter,
+    sniff_encoding,
 )
-from onproduct.exchange.trello import KIND_TITLES as TRELLO_KINDS
-from onproduct.exchange.trello import read_trello
 
-FORMATS = ("auto", "csv", "jira", "trello")
-FORMAT_NAMES = {"csv": "Onproduct CSV", "jira": "Jira CSV", "trello": "Trello JSON"}
+__all__ = ["MappedSource", "detect_format", "read_source", "sniff"]
 
-
-class MappedSource(Protocol):
-    """A tracker's export, read and checked, waiting for its category mapping."""
-
-    source: str
-
-    @property
-    def source_id(self) -> str: ...
-
-    def values(self, kind: str) -> list[tuple[str, int]]: ...
-
-    def guessed_mapping(self) -> CategoryMapping: ...
-
-    def batch(self, mapping: CategoryMapping, settings: PlanSettings) -> Batch: ...
+_HEAD = 64 * 1024
+_ROWS = 50  # records after the header that recognisers may look at
 
 
-def kind_titles(source: MappedSource) -> dict[str, str]:
-    """The kinds of value a source maps, with their titles, in the order rules apply."""
-    return dict(JIRA_KINDS) if source.source_id.startswith("jira:") else dict(TRELLO_KINDS)
-
-
-def detect_format(path: Path) -> str:
-    """csv, jira or trello, from the file's first bytes and header."""
+def sniff(path: Path) -> Sniffed:
+    """The first 64 KB of a file, decoded, and its first CSV records."""
     check_source(path, MAX_CSV_BYTES)
     with open_source(path) as handle:
         try:
-            head = handle.read(64 * 1024)
+            head = handle.read(_HEAD)
+            whole = not handle.read(1)
         except OSError as error:
             raise ExchangeError(f"{path.name} cannot be read: {error.strerror or error}.") from None
-    stripped = head.removeprefix(b"\xef\xbb\xbf").lstrip()
-    if stripped.startswith((b"{", b"[")):
-        return "trello"
     try:
-        text, _ = decode(head)
-    except ExchangeError:
-        text = head.decode("cp1252", errors="replace")
-    first = text.splitlines()[0] if text.strip() else ""
+        encoding = sniff_encoding(head, path.name)
+        text = head.decode(encoding, errors="replace").removeprefix("\ufeff")
+    except (ExchangeError, LookupError):
+        return Sniffed(path.name, head, "", (), ())
+    if not whole:  # a record cut at the end of the head is not looked at
+        text = text[: text.rfind("\n") + 1] or text
+    if text.lstrip()[:1] in ("{", "["):
+        return Sniffed(path.name, head, text, (), ())
+    header: tuple[str, ...] = ()
+    rows: list[tuple[str, ...]] = []
     try:
-        header = next(csv.reader(io.StringIO(first), delimiter=sniff_delimiter(first)), [])
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
+        for record in reader:
+            if not header:
+                if "".join(record).strip():
+                    header = tuple(cell.strip() for cell in record)
+                continue
+            rows.append(tuple(record))
+            if len(rows) >= _ROWS:
+                break
     except csv.Error:
-        header = []
-    names = {name.strip().lower() for name in header}
-    if all(column in names for column in REQUIRED_COLUMNS):
-        return "csv"
-    if looks_like_jira(header):
-        return "jira"
-    raise ExchangeError(
-        f"{path.name} is not a file Onproduct can import: it is neither an Onproduct CSV"
-        " (title and category columns), a Jira CSV export (a Summary column) nor a"
-        " Trello board in JSON."
-    )
+        pass
+    return Sniffed(path.name, head, text, header, tuple(rows))
+
+
+def detect_format(path: Path) -> str:
+    """The key of the format a file is in, from its first bytes and records."""
+    sniffed = sniff(path)
+    scored = [(f.recognise(sniffed), -f.order, f) for f in formats()]
+    score, _, best = max(scored, key=lambda entry: entry[:2])
+    if score < 0.5:
+        names = ", ".join(f.name for f in formats())
+        start = ", ".join(sniffed.header[:4]) or sniffed.text[:40].strip() or "nothing"
+        raise ExchangeError(
+            f"{path.name} is not a file Onproduct can import (it starts: {start}). It"
+            f" reads {names}."
+        )
+    return best.key
+
+
+def format_of(key: str) -> Format:
+    found = by_key(key)
+    if found is None:
+        raise ExchangeError(f"Unknown format {key!r}; use one of {', '.join(format_keys())}.")
+    return found
 
 
 @bulk
@@ -94,10 +101,4 @@ def read_source(path: Path, fmt: str = "auto") -> Batch | MappedSource:
     check_source(path, MAX_CSV_BYTES)
     if fmt == "auto":
         fmt = detect_format(path)
-    if fmt == "csv":
-        return read_plan_csv(path)
-    if fmt == "jira":
-        return read_jira(path)
-    if fmt == "trello":
-        return read_trello(path)
-    raise ExchangeError(f"Unknown format {fmt!r}; use one of {', '.join(FORMATS)}.")
+    return format_of(fmt).read(path)

@@ -40,10 +40,6 @@ if TYPE_CHECKING:
 # The readers, the mapping dialog and the PDF writer are imported when first used:
 # together they cost ~60 ms of start-up (regular expressions, QtGui's PDF classes).
 
-IMPORT_FILTER = (
-    "Backlogs (*.csv *.json);;Onproduct or Jira CSV (*.csv);;Trello board (*.json);;All files (*)"
-)
-
 
 class ExchangeActions(QObject):
     """Owns the import and export actions of the File menu."""
@@ -80,7 +76,8 @@ class ExchangeActions(QObject):
 
         self.import_action = action(
             "&Import…", self.ask_import, "Ctrl+Shift+I",
-            "Import a backlog: Onproduct CSV, a Jira CSV export or a Trello board (JSON)",
+            "Import a backlog: Onproduct CSV or a tracker's export (Jira, Trello, Azure DevOps,"
+            " Linear)",
         )  # fmt: skip
         self.export_sprint_pdf = action(
             "Sprint Plan as &PDF…", self.ask_export_sprint_pdf, "Ctrl+Shift+E",
@@ -119,8 +116,10 @@ class ExchangeActions(QObject):
     # ------------------------------------------------------------------ import
 
     def ask_import(self) -> None:
+        from onproduct.exchange.formats import dialog_filters
+
         path, _ = QFileDialog.getOpenFileName(
-            self._window, "Import a Backlog", self._folder(), IMPORT_FILTER
+            self._window, "Import a Backlog", self._folder(), dialog_filters()
         )
         if path:
             self._remember_folder(Path(path))
@@ -204,12 +203,11 @@ class ExchangeActions(QObject):
 
     def _remembered(self, source: MappedSource) -> CategoryMapping | None:
         from onproduct.exchange.mapping import CategoryMapping
-        from onproduct.exchange.sources import kind_titles
 
         text = self._settings.import_mapping(source.source_id)
         if text is None:
             return None
-        return CategoryMapping.from_json(tuple(kind_titles(source)), text)
+        return CategoryMapping.from_json(tuple(source.kind_titles), text)
 
     def _run(
         self,

@@ -27,11 +27,9 @@ from onproduct.domain.categories import CATEGORIES, category
 from onproduct.domain.items import STATUS_NAMES, format_effort
 from onproduct.domain.settings import PlanSettings
 from onproduct.exchange.batch import Batch, ExchangeError
+from onproduct.exchange.formats import MappedSource
 from onproduct.exchange.importer import ImportChanges
-from onproduct.exchange.jira import JiraFile
 from onproduct.exchange.mapping import SKIP, CategoryMapping
-from onproduct.exchange.sources import MappedSource, kind_titles
-from onproduct.exchange.trello import TrelloBoard
 
 PREVIEW_ROWS = 200
 NO_RULE = ""
@@ -56,7 +54,7 @@ class MappingDialog(QDialog):
         self._preview = preview
         self._batch: Batch | None = None
         self.changes: ImportChanges | None = None
-        self._titles = kind_titles(source)
+        self._titles = dict(source.kind_titles)
 
         intro = QLabel(
             "Choose the lane each kind of work goes to. The first rule that fits an item"
@@ -88,56 +86,45 @@ class MappingDialog(QDialog):
         default_row.addWidget(default_label)
         default_row.addWidget(self.default, 1)
 
-        self.archived: QCheckBox | None = None
-        if isinstance(source, TrelloBoard):
-            self.archived = QCheckBox("Include &archived cards")
-            self.archived.setChecked(source.include_archived)
-            self.archived.toggled.connect(self._changed)
-        # A Jira export: story points are converted at a rate the user sees and sets,
-        # and done issues in no sprint (history) stay out unless asked for.
-        self.per_point: QDoubleSpinBox | None = None
-        self.per_point_row: QWidget | None = None
-        self.done_backlog: QCheckBox | None = None
-        if isinstance(source, JiraFile):
-            converting = source.conversions(settings)
-            if converting:
-                self.per_point = QDoubleSpinBox()
-                self.per_point.setRange(0.1, 1000.0)
-                self.per_point.setDecimals(1)
-                self.per_point.setSuffix(" h")
-                self.per_point.setValue(source.hours_per_point or settings.hours_per_point)
-                self.per_point.valueChanged.connect(self._changed)
-                what = "story points" if settings.effort_unit == "hours" else "hours"
-                self.per_point_row = QWidget()
-                rate = QHBoxLayout(self.per_point_row)
-                rate.setContentsMargins(0, 0, 0, 0)
-                rate_label = QLabel("One story &point is worth")
-                rate_label.setBuddy(self.per_point)
-                rate.addWidget(rate_label)
-                rate.addWidget(self.per_point)
-                rate.addWidget(
-                    QLabel(f"({converting} estimate{'s' if converting != 1 else ''} in {what})")
-                )
-                rate.addStretch(1)
-            done = source.done_without_sprint()
-            if done:
-                self.done_backlog = QCheckBox(
-                    f"Bring in &done issues that are in no sprint ({done})"
-                )
-                self.done_backlog.setToolTip(
-                    "Left out by default: they are finished history, not backlog."
-                )
-                self.done_backlog.setChecked(source.include_done_backlog)
-                self.done_backlog.toggled.connect(self._changed)
+        # The format's own choices (a rate for story points, archived cards, ...).
+        self.option_widgets: dict[str, QCheckBox | QDoubleSpinBox] = {}
+        option_rows: list[QWidget] = []
+        for option in source.options(settings):
+            if isinstance(option.value, bool):
+                box = QCheckBox(option.label)
+                box.setChecked(option.value)
+                box.setToolTip(option.tooltip)
+                box.toggled.connect(self._changed)
+                self.option_widgets[option.key] = box
+                option_rows.append(box)
+                continue
+            spin = QDoubleSpinBox()
+            spin.setRange(0.1, 1000.0)
+            spin.setDecimals(1)
+            spin.setSuffix(option.suffix)
+            spin.setValue(float(option.value))
+            spin.setToolTip(option.tooltip)
+            spin.valueChanged.connect(self._changed)
+            self.option_widgets[option.key] = spin
+            row_widget = QWidget()
+            line = QHBoxLayout(row_widget)
+            line.setContentsMargins(0, 0, 0, 0)
+            label = QLabel(option.label)
+            label.setBuddy(spin)
+            line.addWidget(label)
+            line.addWidget(spin)
+            if option.note:
+                line.addWidget(QLabel(option.note))
+            line.addStretch(1)
+            option_rows.append(row_widget)
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.rules, 1)
         left_layout.addLayout(default_row)
-        for option in (self.archived, self.per_point_row, self.done_backlog):
-            if option is not None:
-                left_layout.addWidget(option)
+        for option_row in option_rows:
+            left_layout.addWidget(option_row)
 
         self.preview_table = QTableWidget(0, 7)
         self.preview_table.setHorizontalHeaderLabels(
@@ -233,13 +220,9 @@ class MappingDialog(QDialog):
 
     def _changed(self) -> None:
         self.mapping.default = self.default.currentData()
-        if self.archived is not None and isinstance(self.source, TrelloBoard):
-            self.source.include_archived = self.archived.isChecked()
-        if isinstance(self.source, JiraFile):
-            if self.per_point is not None:
-                self.source.hours_per_point = self.per_point.value()
-            if self.done_backlog is not None:
-                self.source.include_done_backlog = self.done_backlog.isChecked()
+        for key, widget in self.option_widgets.items():
+            value = widget.isChecked() if isinstance(widget, QCheckBox) else widget.value()
+            self.source.set_option(key, value)
         self._timer.start()
 
     def refresh(self) -> None:

@@ -25,6 +25,7 @@ from onproduct.domain.items import (
 )
 from onproduct.domain.settings import PlanSettings
 from onproduct.exchange.batch import Batch, ExchangeError, ImportRow, Skipped, bulk
+from onproduct.exchange.formats import Format, Option, Sniffed
 from onproduct.exchange.mapping import (
     DOING,
     DONE,
@@ -66,10 +67,15 @@ class TrelloBoard:
     cards: list[TrelloCard]
     notes: list[str] = field(default_factory=list)
     include_archived: bool = False
+    encoding: str = ""  # what the file was read as
 
     @property
     def source_id(self) -> str:
         return f"trello:{self.board_id or self.name}"
+
+    @property
+    def kind_titles(self) -> dict[str, str]:
+        return KIND_TITLES
 
     def values(self, kind: str) -> list[tuple[str, int]]:
         return value_counts(
@@ -84,6 +90,20 @@ class TrelloBoard:
     def guessed_mapping(self) -> CategoryMapping:
         return guessed_mapping(KINDS, {kind: [v for v, _ in self.values(kind)] for kind in KINDS})
 
+    def options(self, settings: PlanSettings) -> list[Option]:
+        archived = sum(1 for card in self.cards if card.archived)
+        if not archived:
+            return []
+        return [
+            Option(
+                "include_archived", f"Include &archived cards ({archived})", self.include_archived
+            )
+        ]
+
+    def set_option(self, key: str, value: bool | float) -> None:
+        if key == "include_archived":
+            self.include_archived = bool(value)
+
     def batch(self, mapping: CategoryMapping, settings: PlanSettings) -> Batch:
         return _batch(self, mapping, settings)
 
@@ -91,11 +111,10 @@ class TrelloBoard:
 def read_trello(path: Path) -> TrelloBoard:
     """Read and check a board's JSON export (read whole: JSON has no rows to stream)."""
     raw = read_bytes(path, MAX_JSON_BYTES)
-    try:
-        text, _ = decode(raw)
-    except ExchangeError as error:
-        raise ExchangeError(f"{path.name}, {error}") from None
-    return parse_trello(text, path.name)
+    text, encoding = decode(raw, path.name)
+    board = parse_trello(text, path.name)
+    board.encoding = encoding
+    return board
 
 
 def _text(value: Any) -> str:
@@ -252,4 +271,23 @@ def _batch(board: TrelloBoard, mapping: CategoryMapping, settings: PlanSettings)
         skipped=tuple(skipped),
         notes=tuple(board.notes),
         create_sprints=False,
+        encoding=board.encoding,
     )
+
+
+def _recognise(sniffed: Sniffed) -> float:
+    start = sniffed.text.lstrip("\ufeff \t\r\n")[:1]
+    if start not in ("{", "["):
+        return 0.0
+    return 0.9 if '"cards"' in sniffed.text or '"lists"' in sniffed.text else 0.5
+
+
+FORMAT = Format(
+    key="trello",
+    name="Trello JSON",
+    patterns=("*.json",),
+    summary="a Trello board's Menu ▸ Print, export and share ▸ Export as JSON",
+    recognise=_recognise,
+    read=read_trello,
+    order=30,
+)

@@ -44,6 +44,7 @@ from onproduct.domain.items import (
 )
 from onproduct.domain.settings import PlanSettings
 from onproduct.exchange.batch import Batch, ExchangeError, ImportRow, Skipped, SprintRef, bulk
+from onproduct.exchange.formats import Format, Option, Sniffed
 from onproduct.exchange.mapping import (
     DOING,
     DONE,
@@ -56,13 +57,10 @@ from onproduct.exchange.mapping import (
 )
 from onproduct.exchange.text import (
     MAX_CSV_BYTES,
-    NOT_UTF8_NOTE,
-    Undecodable,
     check_source,
-    csv_lines,
     fold,
     header_lines,
-    neither_message,
+    read_text_file,
     sniff_delimiter,
 )
 
@@ -198,6 +196,7 @@ class JiraFile:
     issues: list[JiraIssue]
     fields: frozenset[str]  # the fields the file has columns for
     notes: list[str] = field(default_factory=list)
+    encoding: str = ""  # what the file was read as
     _values: dict[str, list[tuple[str, int]]] | None = None
     # Choices of the mapping step: done issues in no sprint come in (default: skipped,
     # they are history), and the hours a story point is worth (None: the plan's).
@@ -224,6 +223,10 @@ class JiraFile:
         projects = sorted({i.key.rsplit("-", 1)[0] for i in self.issues if i.key and "-" in i.key})
         return "jira:" + "+".join(projects[:3] or [self.source])
 
+    @property
+    def kind_titles(self) -> dict[str, str]:
+        return KIND_TITLES
+
     def values(self, kind: str) -> list[tuple[str, int]]:
         """The distinct types, labels or components, most used first, with their counts."""
         if self._values is None:
@@ -239,22 +242,49 @@ class JiraFile:
     def guessed_mapping(self) -> CategoryMapping:
         return guessed_mapping(KINDS, {kind: [v for v, _ in self.values(kind)] for kind in KINDS})
 
+    def options(self, settings: PlanSettings) -> list[Option]:
+        """Story points converted at a rate the user sees and sets; done issues in no
+        sprint (history) left out unless asked for."""
+        options = []
+        converting = self.conversions(settings)
+        if converting:
+            what = "story points" if settings.effort_unit == "hours" else "hours"
+            options.append(
+                Option(
+                    "hours_per_point",
+                    "One story &point is worth",
+                    self.hours_per_point or settings.hours_per_point,
+                    suffix=" h",
+                    note=f"({converting} estimate{'s' if converting != 1 else ''} in {what})",
+                )
+            )
+        done = self.done_without_sprint()
+        if done:
+            options.append(
+                Option(
+                    "include_done_backlog",
+                    f"Bring in &done issues that are in no sprint ({done})",
+                    self.include_done_backlog,
+                    tooltip="Left out by default: they are finished history, not backlog.",
+                )
+            )
+        return options
+
+    def set_option(self, key: str, value: bool | float) -> None:
+        if key == "hours_per_point":
+            self.hours_per_point = float(value)
+        elif key == "include_done_backlog":
+            self.include_done_backlog = bool(value)
+
     def batch(self, mapping: CategoryMapping, settings: PlanSettings) -> Batch:
         return _batch(self, mapping, settings)
 
 
 def read_jira(path: Path) -> JiraFile:
-    """Read and check a Jira export as a stream: UTF-8, else Windows-1252 (Excel)."""
+    """Read and check a Jira export as a stream, in whatever encoding it is in."""
     check_source(path, MAX_CSV_BYTES)
-    try:
-        return parse_jira(csv_lines(path, "utf-8"), path.name)
-    except Undecodable:
-        pass
-    try:
-        jira = parse_jira(csv_lines(path, "cp1252"), path.name)
-    except Undecodable as error:
-        raise ExchangeError(f"{path.name}, {neither_message(error.line, error.byte)}") from None
-    jira.notes.insert(0, NOT_UTF8_NOTE)
+    jira, encoding = read_text_file(path, lambda lines: parse_jira(lines, path.name))
+    jira.encoding = encoding
     return jira
 
 
@@ -742,6 +772,7 @@ def _batch(jira: JiraFile, mapping: CategoryMapping, settings: PlanSettings) -> 
         skipped=tuple(skipped),
         notes=tuple(notes),
         create_sprints=False,
+        encoding=jira.encoding,
     )
 
 
@@ -773,3 +804,18 @@ def _fields_set(present: frozenset[str]) -> frozenset[str]:
     if "sprint" in present:
         result.add("sprint")
     return frozenset(result)
+
+
+def _recognise(sniffed: Sniffed) -> float:
+    return 0.9 if looks_like_jira(list(sniffed.header)) else 0.0
+
+
+FORMAT = Format(
+    key="jira",
+    name="Jira CSV",
+    patterns=("*.csv",),
+    summary="Jira's Export ▸ CSV (all fields or current fields)",
+    recognise=_recognise,
+    read=read_jira,
+    order=20,
+)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -32,7 +33,8 @@ from onproduct.domain.items import (
     validate_item,
 )
 from onproduct.exchange.batch import Batch, ExchangeError, ImportRow, SprintRef
-from onproduct.exchange.text import MAX_CSV_BYTES, Undecodable, check_source, csv_lines
+from onproduct.exchange.formats import Format, Sniffed
+from onproduct.exchange.text import MAX_CSV_BYTES, check_source, read_text_file
 
 COLUMNS = (
     "key",
@@ -98,13 +100,8 @@ def read_plan_csv(path: Path) -> Batch:
     """Read and check a file in Onproduct's CSV format, as a stream (any size up to
     MAX_CSV_BYTES reads in the memory its rows take)."""
     check_source(path, MAX_CSV_BYTES)
-    try:
-        return parse_plan_csv(csv_lines(path, "utf-8"), path.name)
-    except Undecodable as error:
-        raise ExchangeError(
-            f"{path.name}, line {error.line}: the file is not UTF-8 text"
-            f" (byte 0x{error.byte:02x}). Save it as UTF-8 and import it again."
-        ) from None
+    batch, encoding = read_text_file(path, lambda lines: parse_plan_csv(lines, path.name))
+    return replace(batch, encoding=encoding)
 
 
 def _date(text: str, where: str) -> date:
@@ -274,3 +271,20 @@ def _note_sprint(
             f"{source}, line {line}: {row.sprint} runs {start} to {end} here but"
             f" {ref.dates[0]} to {ref.dates[1]} on line {ref.dates_line}."
         )
+
+
+def _recognise(sniffed: Sniffed) -> float:
+    names = {name.strip().lower() for name in sniffed.header}
+    return 1.0 if all(column in names for column in REQUIRED_COLUMNS) else 0.0
+
+
+FORMAT = Format(
+    key="csv",
+    name="Onproduct CSV",
+    patterns=("*.csv",),
+    summary="Onproduct's own CSV (title and category columns), as `export --csv` writes it"
+    " or a spreadsheet made by hand",
+    recognise=_recognise,
+    read=read_plan_csv,
+    order=10,
+)
