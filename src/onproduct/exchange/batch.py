@@ -57,6 +57,9 @@ class ImportRow:
     fields: ItemFields
     sprint: str | None = None
     operation: str | None = None  # the register entry an automation item removes, by name
+    # Other names of the same record in its tracker (its numeric id, its URL): a
+    # re-import matches an item by its key, else by one of these.
+    refs: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -98,3 +101,8 @@ class Batch:
     # a tracker's export gives only names, so such items go to the backlog.
     create_sprints: bool = True
     encoding: str = ""  # what the file was read as ("" when it was not read from a file)
+    # A tracker's export: its lanes come from a mapping, which decides only for new
+    # items; an item already in the plan keeps the lane a user put it in. False: the
+    # file's categories are data (Onproduct's CSV), or the user asked to apply the
+    # mapping again.
+    keep_lanes: bool = False
