@@ -52,6 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
         + " (auto, the default: tell from the file)",
     )
     load.add_argument(
+        "--remap",
+        action="store_true",
+        help="a tracker's export: put items already in the plan back in the lanes its"
+        " mapping gives (by default they stay where they were moved to)",
+    )
+    load.add_argument(
         "--wait",
         type=float,
         default=WAIT,
@@ -92,7 +98,9 @@ def run(argv: Sequence[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr)
     args = build_parser().parse_args(argv)
     try:
         if args.command == "import":
-            text = services.import_into(args.plan, args.file, args.format, wait=max(0.0, args.wait))
+            text = services.import_into(
+                args.plan, args.file, args.format, wait=max(0.0, args.wait), remap=args.remap
+            )
         elif args.command == "export":
             if args.pdf is not None:
                 text = services.export_pdf(args.plan, args.pdf, args.sprint)

@@ -8,7 +8,7 @@ imports Qt only to draw a PDF.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -70,12 +70,15 @@ def describe(target: str | Path) -> str:
 
 
 @bulk  # between its steps too: one collection over 100,000 rows' objects cost 0.2 s
-def import_into(target: str | Path, file: Path, fmt: str = "auto", *, wait: float = 10.0) -> str:
+def import_into(
+    target: str | Path, file: Path, fmt: str = "auto", *, wait: float = 10.0, remap: bool = False
+) -> str:
     """Import a file into a plan (a file is created where none is); the whole file is
     checked before the plan is opened for writing.
 
     A tracker's export is mapped by the mapping guessed from its issue types, labels or
-    lists (the app's import dialog lets a user change it). The changes are worked out
+    lists (the app's import dialog lets a user change it); items already in the plan
+    keep their lanes unless `remap`. The changes are worked out
     from the plan as it is when the write begins, inside the write's transaction, so
     two imports at once both land whole; another writer is waited for up to `wait`
     seconds.
@@ -92,6 +95,8 @@ def import_into(target: str | Path, file: Path, fmt: str = "auto", *, wait: floa
     batch = (
         loaded if isinstance(loaded, Batch) else loaded.batch(loaded.guessed_mapping(), settings)
     )
+    if remap:
+        batch = replace(batch, keep_lanes=False)
     del loaded  # the issues as read: their memory serves the rows written next
     sprints_to_create(batch, existing)  # refuses a sprint without dates
     if not plan_exists(target):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import json
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -239,3 +240,66 @@ def test_the_mapping_step_shows_points_where_items_land_and_done_history(
     assert "2 estimates in story points became hours at 6 h per point." in details
     assert "1 done issue was in no sprint and left out" in details
     assert "LED-9" not in keys_on_board(window)
+
+
+def test_the_mapping_step_sets_a_trello_lists_status_and_keeps_moved_lanes(
+    qtbot, window, tmp_path: Path, summaries
+) -> None:
+    board = {
+        "id": "B7", "name": "計画",
+        "lists": [
+            {"id": "L1", "name": "アイデア", "pos": 1}, {"id": "L2", "name": "今週", "pos": 2},
+            {"id": "L3", "name": "お客様確認待ち", "pos": 3},
+        ],
+        "cards": [
+            {"id": f"C{n}", "shortLink": f"jp{n}", "name": f"カード {n}", "idList": lst}
+            for n, lst in enumerate(["L1", "L2", "L3"])
+        ],
+    }  # fmt: skip
+    path = tmp_path / "board.json"
+    path.write_text(json.dumps(board, ensure_ascii=False), encoding="utf-8")
+    statuses: dict[str, list[str]] = {}
+
+    def statuses_in_preview(dialog: MappingDialog) -> list[str]:
+        table = dialog.preview_table
+        return [table.item(r, 4).text() for r in range(table.rowCount())]
+
+    def choose(dialog: MappingDialog) -> bool:
+        assert set(dialog.status_combos) == {"アイデア", "今週", "お客様確認待ち"}
+        # No name says done: the last list is taken for done until the user says else.
+        assert dialog.status_combos["お客様確認待ち"].currentData() == "done"
+        statuses["guessed"] = statuses_in_preview(dialog)
+        dialog.set_status("今週", "doing")
+        dialog.set_status("お客様確認待ち", "todo")
+        dialog.refresh()
+        statuses["chosen"] = statuses_in_preview(dialog)
+        return True
+
+    window.exchange_actions.choose_mapping = choose
+    run_import(qtbot, window, path)
+    assert statuses["guessed"] == ["To do", "To do", "Done"]
+    assert statuses["chosen"] == ["To do", "Doing", "To do"]
+    items = {i.external_key: i for i in window.document.items.items() if i.external_key}
+    assert [items[f"jp{n}"].status for n in range(3)] == ["todo", "doing", "todo"]
+
+    # The user moves a card to another lane; importing the board again keeps it there,
+    # unless the mapping is applied again.
+    moved = items["jp1"]
+    window.document.edit_item(moved.id, replace(moved.editable, category="dev_ops"))
+
+    def again(dialog: MappingDialog) -> bool:
+        assert not dialog.remap.isChecked()
+        return True
+
+    window.exchange_actions.choose_mapping = again
+    run_import(qtbot, window, path)
+    assert window.document.items.item(moved.id).category == "dev_ops"
+
+    def remap(dialog: MappingDialog) -> bool:
+        dialog.remap.setChecked(True)
+        dialog.refresh()
+        return True
+
+    window.exchange_actions.choose_mapping = remap
+    run_import(qtbot, window, path)
+    assert window.document.items.item(moved.id).category == "feature"

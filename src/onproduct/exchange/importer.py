@@ -140,6 +140,8 @@ def plan_import(
     unknown_operations: dict[str, int] = {}
     place_given = "sprint" in batch.fields
     updatable = [name for name in ITEM_FIELD_NAMES if name in batch.fields]
+    if batch.keep_lanes:  # the mapping decides only for new items
+        updatable = [name for name in updatable if name != "category"]
     added: list[Item] = []
     changes: list[ItemChange] = []
     names = {s.id: s.name for s in (*sprints, *created)}
@@ -159,8 +161,7 @@ def plan_import(
                 unknown_sprints[row.sprint] = unknown_sprints.get(row.sprint, 0) + 1
                 placed = False
         new_sprint_id = target.id if target is not None else None
-        key = fields.external_key
-        existing = by_key.get(key.casefold()) if key is not None and by_key else None
+        existing = _match(by_key, fields.external_key, row.refs) if by_key else None
         if existing is None:
             bucket = bucket_of(new_sprint_id, fields.category)
             added.append(Item.placed(next_id, fields, new_sprint_id, append_to(bucket)))
@@ -189,6 +190,16 @@ def plan_import(
                     {name: getattr(moved, name) for name in changed},
                 )
             )
+    if (
+        batch.keep_lanes
+        and batch.rows
+        and not any(row.fields.external_key or row.refs for row in batch.rows)
+    ):
+        notes.append(
+            "The file has no issue keys, ids or links: nothing in it can be matched to"
+            " items already in the plan, so importing it again will add every item a"
+            " second time."
+        )
     for name, count in unknown_sprints.items():
         notes.append(
             f"The plan has no sprint {name!r}: its {count} item{'s' if count != 1 else ''}"
@@ -210,6 +221,16 @@ def plan_import(
         places=tuple(places),
         encoding=batch.encoding,
     )
+
+
+def _match(by_key: Mapping[str, Item], key: str | None, refs: Sequence[str]) -> Item | None:
+    """The item a row is, by its key, else by another name its tracker gives it."""
+    for name in (key, *refs):
+        if name:
+            found = by_key.get(name.casefold())
+            if found is not None:
+                return found
+    return None
 
 
 def plan_import_into(plan: Plan, batch: Batch) -> ImportChanges:

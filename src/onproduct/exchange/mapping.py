@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from onproduct.domain.categories import CATEGORY_KEYS
-from onproduct.domain.items import MAX_LABEL
+from onproduct.domain.items import MAX_LABEL, STATUSES
 
 SKIP = "skip"  # a rule that leaves the item out of the import
 TARGETS = (*CATEGORY_KEYS, SKIP)
@@ -41,16 +41,63 @@ _GUESSES: tuple[tuple[str, str], ...] = (
 )
 
 
-# Status names (folded) that mean done or in progress, in the languages we know.
-DONE = re.compile(
-    r"done|closed|resolved|complete|released|hech|list[oa]|cerrad|resuelt|termin|conclu"
-    r"|fechad|resolvid|finaliz|gotow|zamkni|rozwiaz|zakoncz|erledigt|fertig|geschlossen"
-    r"|abgeschlossen|gelost"
-)
-DOING = re.compile(
-    r"progress|review|testing|\bqa\b|curso|progreso|revision|andamento|progresso"
-    r"|revisao|toku|trakcie|realizacji|arbeit|bearbeitung|prufung"
-)
+# Words of a status or a list name that mean done, or in progress, in the languages
+# Jira ships in and a few more; compared folded (text.fold: no case, no accents), short
+# words whole. A name that says neither is "to do".
+_DONE_WORDS = (
+    # English, Spanish, Portuguese, Polish, German, French, Italian, Dutch
+    "done", "closed", "resolved", "complete", "released", "shipped", "finished",
+    "hecho", "listo", "cerrad", "resuelt", "terminad", "completad", "finalizad",
+    "concluid", "fechad", "resolvid", "feito",
+    "gotowe", "zamkni", "rozwiazan", "zakonczon", "ukonczon", "zrobione",
+    "erledigt", "fertig", "geschlossen", "abgeschlossen", "gelost", "umgesetzt",
+    "termine", "fait", "fini", "clos", "resolu", "livre", "acheve",
+    "fatto", "completato", "chiuso", "risolto", "concluso",
+    "gedaan", "klaar", "afgerond", "gesloten", "opgelost", "voltooid",
+    # Nordic, Baltic, Central European, Turkish, Russian, Vietnamese
+    "klar", "klart", "fardig", "stangd", "afsluttet", "faerdig", "udfort",
+    "lukket", "ferdig", "utfort", "valmis", "tehty", "suljettu", "ratkaistu",
+    "tehtud", "suletud", "lahendatud", "hotovo", "dokonceno", "dokoncene", "uzavreno",
+    "uzavrete", "vyreseno", "vyriesene", "kesz", "befejezve", "lezarva", "megoldva",
+    "bitti", "tamamlandi", "kapandi", "cozuldu", "kapali",
+    "готово", "сделано", "выполнено", "закрыт", "решен", "завершен",
+    "hoan thanh", "da xong", "dong",
+    # Chinese, Japanese, Korean
+    "完成", "已完成", "已解决", "已解決", "关闭", "已关闭", "關閉", "完了", "済", "終了",
+    "クローズ", "완료", "해결됨", "닫힘", "종료",
+)  # fmt: skip
+_DOING_WORDS = (
+    "progress", "doing", "review", "testing", "qa", "wip", "started",
+    "curso", "progreso", "revision", "andamento", "progresso", "revisao", "fazendo",
+    "toku", "trakcie", "realizacji", "arbeit", "bearbeitung", "prufung",
+    "en cours", "revue", "in corso", "revisione", "bezig", "uitvoering", "behandeling",
+    "pagar", "pagaende", "i gang", "igang", "tyon alla", "kaynnissa", "toos", "pooleli",
+    "probiha", "rozpracovano", "prebieha", "rozpracovane", "folyamatban",
+    "devam", "yapiliyor", "incelemede", "в работе", "в процессе", "на проверке",
+    "dang thuc hien", "dang lam",
+    "进行中", "處理中", "处理中", "進行中", "作業中", "対応中", "レビュー", "진행", "검토",
+)  # fmt: skip
+
+
+def _words(words: tuple[str, ...]) -> re.Pattern[str]:
+    from onproduct.exchange.text import fold
+
+    parts = []
+    for word in dict.fromkeys(fold(w) for w in words):
+        escaped = re.escape(word)
+        # Latin words of up to four letters only whole ("lost" but not "lostwithiel",
+        # "klar" but not "zu klaren"); longer ones also as the start of a word.
+        if word.isascii() and len(word) <= 4:
+            parts.append(rf"\b{escaped}\b")
+        elif word.isascii():
+            parts.append(rf"\b{escaped}")
+        else:
+            parts.append(escaped)
+    return re.compile("|".join(parts))
+
+
+DONE = _words(_DONE_WORDS)
+DOING = _words(_DOING_WORDS)
 
 
 _SEPARATORS = re.compile(r"[;,]")
@@ -95,6 +142,8 @@ class CategoryMapping:
     kinds: tuple[str, ...]
     rules: dict[str, dict[str, str]] = field(default_factory=dict)
     default: str = "feature"
+    # Statuses the user chose for values that stand for one (a Trello list), folded.
+    statuses: dict[str, str] = field(default_factory=dict)
 
     def target_of(self, values: Mapping[str, Iterable[str]]) -> str:
         """The category (or SKIP) of an item with these values per kind."""
@@ -116,8 +165,20 @@ class CategoryMapping:
     def rule(self, kind: str, value: str) -> str | None:
         return self.rules.get(kind, {}).get(value.casefold())
 
+    def status(self, value: str) -> str | None:
+        return self.statuses.get(value.casefold())
+
+    def set_status(self, value: str, status: str | None) -> None:
+        if status in STATUSES:
+            self.statuses[value.casefold()] = status
+        else:
+            self.statuses.pop(value.casefold(), None)
+
     def to_json(self) -> str:
-        return json.dumps({"rules": self.rules, "default": self.default}, sort_keys=True)
+        return json.dumps(
+            {"rules": self.rules, "default": self.default, "statuses": self.statuses},
+            sort_keys=True,
+        )
 
     @classmethod
     def from_json(cls, kinds: tuple[str, ...], text: str) -> CategoryMapping | None:
@@ -132,9 +193,14 @@ class CategoryMapping:
                 if kind in kinds
             }
             default = data["default"] if data["default"] in CATEGORY_KEYS else "feature"
+            statuses = {
+                str(value): str(status)
+                for value, status in dict(data.get("statuses", {})).items()
+                if status in STATUSES
+            }
         except (ValueError, TypeError, KeyError, AttributeError):
             return None
-        return cls(kinds, rules, default)
+        return cls(kinds, rules, default, statuses)
 
 
 def guessed_mapping(

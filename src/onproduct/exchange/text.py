@@ -112,7 +112,7 @@ _ENCODING_NAMES = {
 # several read a sample alike, the first wins.
 _CODE_PAGES = (
     "cp1252", "cp1250", "cp1251", "cp1254", "cp1253", "cp1257", "cp1255", "cp1256",
-    "cp1258", "cp874", "cp932", "gb18030", "cp949", "big5", "koi8_r", "mac_roman",
+    "cp1258", "cp874", "cp932", "gb18030", "cp949", "big5", "koi8_r",
 )  # fmt: skip
 # Text read in the best code page but still this messy (charset-normalizer's "chaos",
 # the share of odd characters) is not taken for text at all.
@@ -157,7 +157,7 @@ class Undecided(ExchangeError):
 
 # Fewer characters outside ASCII than this tell too little to choose a code page by;
 # Windows-1252 is then taken if it reads them, as the most common by far.
-_THIN = 8
+_THIN = 4
 
 
 def guess_code_page(sample: bytes, source: str) -> str:
@@ -172,13 +172,16 @@ def guess_code_page(sample: bytes, source: str) -> str:
             " and import it again.",
             [],
         )
-    best = min(results, key=lambda r: (round(r.chaos, 2), -round(r.coherence, 2)))
-    alike = [
-        r
-        for r in results
-        if round(r.chaos, 2) == round(best.chaos, 2) and abs(r.coherence - best.coherence) <= 0.05
-    ]
-    chosen = min(alike, key=lambda r: _rank(r.encoding))
+    # charset-normalizer's own pick can read Polish in Windows-1252 ("³ódŸ" for "łódź"):
+    # to it, "³" is no mess. Of the readings about as clean as its best, the one whose
+    # characters outside ASCII are letters wins; then the one whose words look more
+    # like a language (its coherence), then the more common code page.
+    best = min(results, key=lambda r: r.chaos)
+    clean = [r for r in results if r.chaos <= best.chaos + 0.1]
+    chosen = min(
+        clean,
+        key=lambda r: (round(_oddness(str(r)), 2), -round(r.coherence, 2), _rank(r.encoding)),
+    )
     thin = sum(1 for byte in sample if byte >= 0x80) < _THIN
     if thin:
         try:
@@ -200,7 +203,26 @@ def guess_code_page(sample: bytes, source: str) -> str:
             " import it again.",
             guesses,
         )
-    return str(chosen.encoding)
+    # Code pages that read the sample alike: the most common (Windows-1252 rather than
+    # 1250 for "Résumé", which both read the same) is the one named.
+    return min((str(e) for e in chosen.could_be_from_charset), key=_rank)
+
+
+# Characters outside ASCII that are not letters yet are common in text of any language.
+_TYPOGRAPHY = frozenset("«»¿¡–—‘’‚“”„…•€°·§©®™×÷\u00a0")
+_ICELANDIC = frozenset("ÐðÞþÝý")
+
+
+def _oddness(text: str) -> float:
+    """The share of a text's characters outside ASCII that are neither letters nor
+    common typography: near 0 for text read in its own code page."""
+    outside = [c for c in text if ord(c) > 127]
+    if not outside:
+        return 0.0
+    odd: float = sum(1 for c in outside if not c.isalpha() and c not in _TYPOGRAPHY)
+    # Letters of Icelandic alone: what Windows-1252 makes of Turkish ş, ı and ğ.
+    odd += sum(0.5 for c in outside if c in _ICELANDIC)
+    return odd / len(outside)
 
 
 def _rank(encoding: str) -> int:

@@ -4,6 +4,7 @@ goes to, with a preview of what the import will do before anything is written.""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -64,15 +65,24 @@ class MappingDialog(QDialog):
         )
         intro.setWordWrap(True)
 
-        self.rules = QTableWidget(0, 3)
-        self.rules.setHorizontalHeaderLabels(["Value", "Items", "Lane"])
+        # A format whose values also stand for a status (Trello's lists) shows it too.
+        self.status_kind: str | None = getattr(source, "status_kind", None)
+        self._guessed_statuses: dict[str, str] = (
+            source.guessed_statuses() if self.status_kind else {}  # type: ignore[attr-defined]
+        )
+        columns = ["Value", "Items", "Lane"] + (["Status"] if self.status_kind else [])
+        self.rules = QTableWidget(0, len(columns))
+        self.rules.setHorizontalHeaderLabels(columns)
         self.rules.verticalHeader().hide()
         self.rules.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         header = self.rules.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        if self.status_kind:
+            header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         self._combos: dict[tuple[str, str], QComboBox] = {}
+        self.status_combos: dict[str, QComboBox] = {}
         self._fill_rules()
 
         self.default = QComboBox()
@@ -117,6 +127,16 @@ class MappingDialog(QDialog):
                 line.addWidget(QLabel(option.note))
             line.addStretch(1)
             option_rows.append(row_widget)
+
+        # Items already in the plan keep the lanes users moved them to; asked, the
+        # mapping decides for them too.
+        self.remap = QCheckBox("Apply the mapping again to items already in the &plan")
+        self.remap.setToolTip(
+            "By default an item the plan already has (same key) keeps its lane; only new"
+            " items go where the mapping says."
+        )
+        self.remap.toggled.connect(self._changed)
+        option_rows.append(self.remap)
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -188,7 +208,7 @@ class MappingDialog(QDialog):
                 heading.setFont(font)
                 heading.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 self.rules.setItem(row, 0, heading)
-                self.rules.setSpan(row, 0, 1, 3)
+                self.rules.setSpan(row, 0, 1, self.rules.columnCount())
                 continue
             name = QTableWidgetItem(value)
             name.setFlags(Qt.ItemFlag.ItemIsEnabled)
@@ -208,11 +228,32 @@ class MappingDialog(QDialog):
             )
             self.rules.setCellWidget(row, 2, combo)
             self._combos[(kind, value)] = combo
+            if kind == self.status_kind:
+                status = QComboBox()
+                for key, name in STATUS_NAMES.items():
+                    status.addItem(name, key)
+                chosen = self.mapping.status(value) or self._guessed_statuses.get(value, "todo")
+                status.setCurrentIndex(max(0, status.findData(chosen)))
+                status.setToolTip(f"The status of the cards in {value!r}")
+                status.currentIndexChanged.connect(
+                    lambda _index, v=value, c=status: self._status_changed(v, c)
+                )
+                self.rules.setCellWidget(row, 3, status)
+                self.status_combos[value] = status
 
     def set_rule(self, kind: str, value: str, target: str | None) -> None:
         """Choose a lane for a value, as the user does with its drop-down."""
         combo = self._combos[(kind, value)]
         combo.setCurrentIndex(combo.findData(target or NO_RULE))
+
+    def set_status(self, value: str, status: str) -> None:
+        """Choose the status of a list's cards, as the user does with its drop-down."""
+        combo = self.status_combos[value]
+        combo.setCurrentIndex(combo.findData(status))
+
+    def _status_changed(self, value: str, combo: QComboBox) -> None:
+        self.mapping.set_status(value, combo.currentData())
+        self._changed()
 
     def _rule_changed(self, kind: str, value: str, combo: QComboBox) -> None:
         self.mapping.set(kind, value, combo.currentData() or None)
@@ -231,6 +272,8 @@ class MappingDialog(QDialog):
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         try:
             self._batch = self.source.batch(self.mapping, self._settings)
+            if self.remap.isChecked():
+                self._batch = replace(self._batch, keep_lanes=False)
             self.changes = self._preview(self._batch)
         except ExchangeError as error:
             self._batch, self.changes = None, None

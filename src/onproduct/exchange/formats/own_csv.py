@@ -20,6 +20,7 @@ import io
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
+from itertools import chain
 from pathlib import Path
 
 from onproduct.domain.categories import CATEGORY_KEYS
@@ -34,7 +35,13 @@ from onproduct.domain.items import (
 )
 from onproduct.exchange.batch import Batch, ExchangeError, ImportRow, SprintRef
 from onproduct.exchange.formats import Format, Sniffed
-from onproduct.exchange.text import MAX_CSV_BYTES, check_source, read_text_file
+from onproduct.exchange.text import (
+    MAX_CSV_BYTES,
+    check_source,
+    header_lines,
+    read_text_file,
+    sniff_delimiter,
+)
 
 COLUMNS = (
     "key",
@@ -114,8 +121,9 @@ def _date(text: str, where: str) -> date:
 def parse_plan_csv(text: str | Iterable[str], source: str = "the file") -> Batch:
     """Check CSV text (or its lines) in Onproduct's format; ExchangeError names the
     first problem."""
-    lines = io.StringIO(text, newline="") if isinstance(text, str) else text
-    reader = csv.reader(lines, strict=True)
+    lines = iter(io.StringIO(text, newline="") if isinstance(text, str) else text)
+    first = header_lines(lines)  # `,`, or `;` or a tab as spreadsheets save them
+    reader = csv.reader(chain([first], lines), delimiter=sniff_delimiter(first), strict=True)
     try:
         header = next(reader, None)
         while header is not None and not "".join(header).strip():

@@ -68,6 +68,9 @@ class TrelloBoard:
     notes: list[str] = field(default_factory=list)
     include_archived: bool = False
     encoding: str = ""  # what the file was read as
+    # The board's open lists in their order on the board, and the status each name
+    # says (see list_statuses).
+    lists: list[str] = field(default_factory=list)
 
     @property
     def source_id(self) -> str:
@@ -89,6 +92,19 @@ class TrelloBoard:
 
     def guessed_mapping(self) -> CategoryMapping:
         return guessed_mapping(KINDS, {kind: [v for v, _ in self.values(kind)] for kind in KINDS})
+
+    # The mapping step shows a status for each value of this kind (see MappingDialog).
+    status_kind = "list"
+
+    def guessed_statuses(self) -> dict[str, str]:
+        """The status of each list's cards as its name says it, in any language we know;
+        when no list's name says done, the board's last open list is the done one."""
+        statuses = {name: _status_of_name(name) for name in self.lists}
+        if self.lists and "done" not in statuses.values():
+            statuses[self.lists[-1]] = "done"
+        for card in self.cards:
+            statuses.setdefault(card.list_name, _status_of_name(card.list_name))
+        return statuses
 
     def options(self, settings: PlanSettings) -> list[Option]:
         archived = sum(1 for card in self.cards if card.archived)
@@ -152,10 +168,18 @@ def parse_trello(text: str, source: str = "the file") -> TrelloBoard:
         raise ExchangeError(f"{source}: the JSON is nested too deeply.") from None
     if not isinstance(data, dict) or not isinstance(data.get("cards"), list):
         raise ExchangeError(f"{source} is not a Trello board export: it has no list of cards.")
+    list_records = _records(data, "lists", source)
     lists = {
         _text(entry.get("id")): (_text(entry.get("name")), entry.get("closed") is True)
-        for entry in _records(data, "lists", source)
+        for entry in list_records
     }
+    in_order = [
+        _text(entry.get("name"))
+        for _, entry in sorted(
+            enumerate(list_records), key=lambda pair: (_number(pair[1].get("pos")), pair[0])
+        )
+        if entry.get("closed") is not True and _text(entry.get("name"))
+    ]
     labels = {
         _text(entry.get("id")): _text(entry.get("name")).strip() or _text(entry.get("color"))
         for entry in _records(data, "labels", source)
@@ -207,14 +231,16 @@ def parse_trello(text: str, source: str = "the file") -> TrelloBoard:
             )
         )
     board = data.get("id")
-    return TrelloBoard(source, _text(board), _text(data.get("name")), cards)
+    return TrelloBoard(
+        source, _text(board), _text(data.get("name")), cards, lists=list(dict.fromkeys(in_order))
+    )
 
 
-def _state(card: TrelloCard) -> str:
-    folded = fold(card.list_name)
-    if card.due_complete or DONE.search(folded):
+def _status_of_name(name: str) -> str:
+    folded = fold(name)
+    if DONE.search(folded):
         return "done"
-    if DOING.search(folded) or "doing" in folded:
+    if DOING.search(folded):
         return "doing"
     return "todo"
 
@@ -223,6 +249,7 @@ def _state(card: TrelloCard) -> str:
 def _batch(board: TrelloBoard, mapping: CategoryMapping, settings: PlanSettings) -> Batch:
     rows: list[ImportRow] = []
     skipped: list[Skipped] = []
+    guessed = board.guessed_statuses()
     for card in board.cards:
         where = f"card {card.index + 1}"
         what = repr(card.name[:40]) if card.name.strip() else card.key or "a card"
@@ -254,7 +281,9 @@ def _batch(board: TrelloBoard, mapping: CategoryMapping, settings: PlanSettings)
             category=target,
             description=description,
             estimate=estimate,
-            status=_state(card),
+            status="done"
+            if card.due_complete
+            else mapping.status(card.list_name) or guessed.get(card.list_name, "todo"),
             labels=tuple(as_label(label) for label in card.labels),
             external_key=card.key or None,
         )
@@ -272,6 +301,7 @@ def _batch(board: TrelloBoard, mapping: CategoryMapping, settings: PlanSettings)
         notes=tuple(board.notes),
         create_sprints=False,
         encoding=board.encoding,
+        keep_lanes=True,
     )
 
 
