@@ -111,6 +111,7 @@ def run_self_test(out: TextIO = sys.stdout, team: str | None = None) -> int:
     from onproduct.app import create_application
     from onproduct.domain.items import SprintFields
     from onproduct.domain.ranking import Bucket
+    from onproduct.exchange.formats import formats
     from onproduct.exchange.formats.jira import parse_jira
     from onproduct.exchange.formats.own_csv import read_plan_csv
     from onproduct.exchange.importer import plan_import
@@ -266,6 +267,11 @@ def run_self_test(out: TextIO = sys.stdout, team: str | None = None) -> int:
             return len(rows) == len(document.items.items())
 
         check("export the plan as CSV and read it back", csv_round_trip)
+        # Formats are found by listing their package: a bundle must carry them all.
+        check(
+            "find every import format",
+            lambda: {f.key for f in formats()} >= {"csv", "jira", "trello", "ado", "linear"},
+        )
         jira = parse_jira("Summary,Issue key,Issue Type\nSignup,K-1,Story\n", "self-test")
         mapping_dialog = MappingDialog(
             jira,

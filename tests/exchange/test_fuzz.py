@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import string
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -262,3 +263,39 @@ def test_own_csv_round_trips_any_text(entries: list[tuple[str, str, list[str], s
         assert row.fields.description == item.description.rstrip()
         assert row.fields.labels == item.labels
     assert string.printable  # the alphabet above includes every printable character
+
+
+ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "cp1252", "cp1250", "cp1251", "cp932"]
+
+
+@EXAMPLES
+@given(
+    st.one_of(
+        st.builds(
+            lambda text, encoding: text.encode(encoding, errors="replace"),
+            csv_like(),
+            st.sampled_from(ENCODINGS),
+        ),
+        st.binary(max_size=400),
+    )
+)
+def test_any_file_in_any_encoding_is_told_and_read_or_refused_in_one_line(raw: bytes) -> None:
+    """Detection, the encoding and every format's reader: a batch whose every row is
+    clean, or one line saying why not; never anything else."""
+    from onproduct.exchange.sources import read_source
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "anything.csv"
+        path.write_bytes(raw)
+        try:
+            source = read_source(path)
+            batch = (
+                source
+                if isinstance(source, Batch)
+                else source.batch(source.guessed_mapping(), PlanSettings())
+            )
+        except ExchangeError as error:
+            assert str(error) and "\n" not in str(error)
+            return
+        for row in batch.rows:
+            assert validate_item(row.fields) == row.fields
