@@ -202,3 +202,19 @@ def test_the_mapping_sets_a_lists_status_and_remembers_it(tmp_path: Path) -> Non
     assert [row.fields.status for row in batch.rows] == ["todo", "doing", "done"]
     remembered = CategoryMapping.from_json(tuple(board.kind_titles), mapping.to_json())
     assert remembered is not None and remembered.status("waiting for the customer") == "doing"
+
+
+@pytest.mark.parametrize(
+    ("value", "lane"),
+    [
+        ("バグ", "tech_debt"), ("不具合", "tech_debt"), ("缺陷", "tech_debt"),
+        ("Bogue", "tech_debt"),
+        ("Dette technique", "tech_debt"), ("運用", "product_ops"), ("Exploitation", "product_ops"),
+        ("自動化", "automation"), ("Amélioration", "feature"), ("ストーリー", "feature"),
+        ("エピック", "skip"), ("Épique", "skip"), ("Эпик", "skip"), ("Работа", None),
+    ],
+)  # fmt: skip
+def test_the_mapping_guesses_in_the_languages_of_trackers(value: str, lane: str | None) -> None:
+    from onproduct.exchange.mapping import guess
+
+    assert guess(value) == lane

@@ -23,19 +23,35 @@ TARGETS = (*CATEGORY_KEYS, SKIP)
 
 # First guesses, by words in the value (any language we know a word of).
 _GUESSES: tuple[tuple[str, str], ...] = (
-    (r"epi[ck]|épico|epik", SKIP),
-    (r"automat|autom|script|bot\b", "automation"),
-    (r"debt|deuda|d[ií]vida|d[łl]ug|schuld|refactor|cleanup|upgrade|legacy", "tech_debt"),
-    (r"bug|error|defect|fehler|b[łl][ąa]d|erro\b|incidente?", "tech_debt"),
-    (r"devops|infra|deploy|pipeline|\bci\b|release|monitor|on-?call|outage", "dev_ops"),
+    (r"epi[ck]|épico|epik|épique|epiikki|エピック|史诗|史詩|에픽|эпик", SKIP),
+    (r"automat|autom|script|bot\b|自動化|自动化|자동화|автоматиз", "automation"),
+    (
+        r"debt|deuda|d[ií]vida|d[łl]ug|schuld|dette|debito tecnico|refactor|cleanup|upgrade"
+        r"|legacy|技術的負債|技术债|技術債|기술 부채|техническ\w* долг|teknik borç",
+        "tech_debt",
+    ),
+    (
+        r"bug|error|defect|fehler|b[łl][ąa]d|erro\b|incidente?|bogue|anomalie|difetto|fout"
+        r"|バグ|不具合|缺陷|错误|錯誤|故障|버그|결함|ошибк|дефект|hata|chyba|hiba|virhe",
+        "tech_debt",
+    ),
+    (
+        r"devops|infra|deploy|pipeline|\bci\b|release|monitor|on-?call|outage|インフラ|运维"
+        r"|배포",
+        "dev_ops",
+    ),
     (
         r"\bops\b|operac|opera[çc]|operation|betrieb|support|soporte|suporte|wsparcie"
-        r"|onboard|manual|by hand|a mano|recz",
+        r"|onboard|manual|by hand|a mano|recz|exploitation|assistenza|運用|サポート|运营|支持"
+        r"|운영|지원|поддержк|эксплуатац",
         "product_ops",
     ),
     (
-        r"story|historia|hist[óo]ria|feature|funcionalidad|funcionalidade|funkcj"
-        r"|improvement|mejora|melhoria|ulepsz|verbesserung|task|tarea|tarefa|zadanie|aufgabe",
+        r"story|historia|hist[óo]ria|feature|funcionalidad|funcionalidade|funkcj|improvement"
+        r"|mejora|melhoria|ulepsz|verbesserung|task|tarea|tarefa|zadanie|aufgabe|récit"
+        r"|amélioration|fonctionnalité|tâche|storia|miglioramento|attività|verhaal|verbetering"
+        r"|taak|ストーリー|改善|タスク|機能|故事|改进|改進|任务|任務|功能|스토리|개선|작업|기능"
+        r"|истори|улучшени|задач|функци",
         "feature",
     ),
 )
