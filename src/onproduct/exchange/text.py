@@ -396,9 +396,13 @@ def _first_record(text: str) -> str:
     return text
 
 
+_KANA_MARKS = "\u3099\u309a"
+
+
 @lru_cache(maxsize=4096)  # the same types, statuses and headers come back on every row
 def fold(name: str) -> str:
     """A header name compared loosely: case, accents and spacing do not matter."""
     decomposed = unicodedata.normalize("NFKD", name.replace("ł", "l").replace("Ł", "l"))
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    # Accents go; the voicing marks of Japanese kana stay (バ is not ハ).
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c) or c in _KANA_MARKS)
     return " ".join(bare.casefold().replace("ß", "ss").split())

@@ -5,14 +5,39 @@ What a real export looks like, and what this reader copes with:
   `Watchers` and `Comment` appear as many times as the busiest issue needs;
 * the story-point field is a custom field under one of several names;
 * estimates and time spent are in seconds; dates look like `25/Jun/20 12:44 PM`, with
-  month names in the language of the user who exported;
+  month names in the language of the user who exported (CLDR's, `cldr_months.py`);
 * descriptions span several lines inside quotes;
 * UTF-8 with or without a byte-order mark, or Windows-1252 after Excel re-saved it,
   and `;` as the delimiter where Excel uses it;
-* header names in the exporting user's language (English, Spanish, Portuguese, Polish,
-  German are known);
+* header names in the exporting user's language, in Jira's older "issue" wording or
+  its newer "work item" one (every language of Jira Cloud: `jira_words.py`);
 * sub-tasks, which are folded into their parent as a checklist in its description;
   stories under an epic get the epic's name as a label.
+
+Headers in a language not known here (or names translated otherwise than expected) are
+read by shape, from the first records, once per file:
+* an export starts with Summary, Issue key and Issue id: when those columns' names are
+  not known but the second holds keys such as `ABC-123` and the third numbers, they are
+  taken for those three (detection uses the same rule);
+* the issue type is the first unknown column whose every value is one of a few short
+  words, among them an issue type `jira_words` knows in some language ("Bug", "Story",
+  "タスク"); the status likewise, with the statuses it knows ("Done", "En cours"). Where
+  the types and statuses are a team's own words in an unknown language, these columns
+  stay unread: nothing else tells them apart from, say, Priority;
+* sprints are the unknown columns whose values name a sprint ("ABC Sprint 4");
+* a custom field is read by its name in brackets whatever the prefix
+  ("Xyz (Story Points)");
+* the columns still not understood are named in a note (at most eight, each once),
+  leaving out those the reader passes over anyway: fields it ignores on purpose under
+  a known name (Watchers, Comment, Attachment, Log Work, Priority…), names in brackets
+  (custom fields, issue links), sums ("Σ …"), columns empty in the first records and
+  columns of comment, attachment or work-log entries (`date;user;…`). Estimates,
+  time spent, done dates, labels, components and parents under unknown names are not
+  guessed: their values look like too many other fields'.
+
+With an id column, each row carries the issue id besides its key, so a re-import
+matches an item whose key changed; an export with ids and no keys uses the ids as keys.
+Items already in the plan keep their lane on a re-import (`Batch.keep_lanes`).
 
 `read_jira` checks the whole file first (line and column of the first problem);
 `JiraFile.batch` then applies a category mapping and gives the rows to import.
@@ -44,7 +69,19 @@ from onproduct.domain.items import (
 )
 from onproduct.domain.settings import PlanSettings
 from onproduct.exchange.batch import Batch, ExchangeError, ImportRow, Skipped, SprintRef, bulk
+from onproduct.exchange.cldr_months import MONTHS
 from onproduct.exchange.formats import Format, Option, Sniffed
+from onproduct.exchange.jira_words import (
+    CUSTOM_FIELDS,
+    CUSTOM_PREFIXES,
+    FIELD_OF_HEADER,
+    IGNORED,
+    MONTHS_BEYOND_CLDR,
+    SPRINT_WORDS,
+    STATUS_WORDS,
+    SUBTASK_TYPES,
+    TYPE_WORDS,
+)
 from onproduct.exchange.mapping import (
     DOING,
     DONE,
@@ -67,85 +104,49 @@ from onproduct.exchange.text import (
 KINDS = ("label", "component", "type")
 KIND_TITLES = {"label": "Labels", "component": "Components", "type": "Issue types"}
 
-# Header names per field, folded (see text.fold), in the languages Jira exports in.
-# fmt: off
-_HEADERS: dict[str, tuple[str, ...]] = {
-    "summary": ("summary", "resumen", "resumo", "podsumowanie", "zusammenfassung"),
-    "key": ("issue key", "key", "clave", "clave de incidencia", "clave de la incidencia",
-        "chave", "chave do item", "chave da issue", "chave do ticket", "klucz",
-        "klucz zgloszenia", "schlussel", "vorgangsschlussel", "vorgangsschluessel"),
-    "id": ("issue id", "id de la incidencia", "id de incidencia", "id do item", "id da issue",
-        "identyfikator zgloszenia", "id zgloszenia", "vorgangs-id", "vorgang-id"),
-    "type": ("issue type", "tipo de incidencia", "tipo de item", "tipo de issue",
-        "tipo do item", "typ zgloszenia", "vorgangstyp"),
-    "status": ("status", "estado", "stan"),
-    "status_category": ("status category", "categoria de estado", "categoria de status",
-        "categoria do status", "kategoria statusu", "statuskategorie"),
-    "labels": ("labels", "etiquetas", "rotulos", "etykiety", "stichworter", "stichwoerter"),
-    "components": ("component/s", "components", "componentes", "componente/s", "komponenty",
-        "komponente/n", "komponenten"),
-    "sprint": ("sprint", "sprints"),
-    "description": ("description", "descripcion", "descricao", "opis", "beschreibung"),
-    "original": ("original estimate", "estimacion original", "estimativa original",
-        "estymacja oryginalna", "szacunek pierwotny", "pierwotne oszacowanie",
-        "ursprungliche schatzung", "urspruengliche schaetzung"),
-    "spent": ("time spent", "tiempo empleado", "tiempo invertido", "tempo gasto",
-        "czas poswiecony", "czas spedzony", "benotigte zeit", "verbrauchte zeit",
-        "aufgewendete zeit"),
-    "resolved": ("resolved", "resuelta", "resolvida", "resolvido", "rozwiazane", "rozwiazano",
-        "erledigt", "gelost"),
-    "parent": ("parent id", "parent", "id principal", "principal", "id del padre", "padre",
-        "id do pai", "pai", "id nadrzednego", "nadrzedne",
-        "identyfikator elementu nadrzednego", "ubergeordnet", "ubergeordnete id",
-        "ubergeordneter vorgang"),
-    "parent_summary": ("parent summary", "resumen principal", "resumen del padre",
-        "resumo do pai", "podsumowanie elementu nadrzednego", "ubergeordnete zusammenfassung"),
-}
-# fmt: on
-_FIELD_OF_HEADER = {name: key for key, names in _HEADERS.items() for name in names}
-_CUSTOM = re.compile(
-    r"^(?:custom field|campo personalizado|pole niestandardowe|benutzerdefiniertes feld)"
-    r"\s*\((.*)\)$"
-)
-_CUSTOM_FIELDS = {
-    "story points": "points",
-    "story point estimate": "points",
-    "puntos de historia": "points",
-    "estimacion de puntos de historia": "points",
-    "pontos da historia": "points",
-    "pontos de historia": "points",
-    "estimativa de pontos de historia": "points",
-    "punkty historyjki": "points",
-    "story-punkte": "points",
-    "epic link": "epic",
-    "enlace a epic": "epic",
-    "link do epico": "epic",
-    "link epiku": "epic",
-    "epic-verknupfung": "epic",
-}
+# Jira's export starts with Summary, Issue key and Issue id, in the user's language: keys
+# look like ABC-123, ids are numbers.
+_LEADING = ("summary", "key", "id")
+_KEY_SHAPE = re.compile(r"[A-Z][A-Z0-9_]+-\d+")
+# "Custom field (Story Points)": a known prefix, or any (a language not known here).
+_CUSTOM = re.compile(rf"^(?:{'|'.join(map(re.escape, CUSTOM_PREFIXES))})\s*\((?P<name>.*)\)$")
+_PARENTHESISED = re.compile(r"^.*\((?P<name>[^()]*)\)$")
 # Fields whose every column is read (Jira repeats them); the others take the first value.
 _REPEATED = {"labels", "components", "sprint"}
+# Records read ahead to tell columns by their values when their names are not known.
+_SAMPLE = 50
+_MOST_NAMED = 8  # columns the "not understood" note names
+# Values of a column holding issue types or statuses: few and short.
+_MOST_KINDS = 20
+_LONGEST_KIND = 60
 
-_SUBTASK_TYPES = {
-    "sub-task", "subtask", "sub-tarea", "subtarea", "subtarefa", "sub-tarefa",
-    "podzadanie", "unteraufgabe", "sub-aufgabe",
-}  # fmt: skip
-_MONTHS = {
-    **dict.fromkeys(("jan", "ene", "sty"), 1),
-    **dict.fromkeys(("feb", "fev", "lut"), 2),
-    **dict.fromkeys(("mar", "mrz"), 3),
-    **dict.fromkeys(("apr", "abr", "kwi"), 4),
-    **dict.fromkeys(("may", "mai", "maj"), 5),
-    **dict.fromkeys(("jun", "cze"), 6),
-    **dict.fromkeys(("jul", "lip"), 7),
-    **dict.fromkeys(("aug", "ago", "sie"), 8),
-    **dict.fromkeys(("sep", "set", "wrz"), 9),
-    **dict.fromkeys(("oct", "okt", "out", "paz"), 10),
-    **dict.fromkeys(("nov", "lis"), 11),
-    **dict.fromkeys(("dec", "dic", "dez", "gru"), 12),
-}
-_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})[/.\- ]([^\W\d_]+\.?|\d{1,2})[/.\- ](\d{2,4})\b")
+_MONTHS = {**MONTHS_BEYOND_CLDR, **MONTHS}
+
+
+def _month_prefixes() -> dict[str, int]:
+    """Months by the first three letters of their names, where those name one month,
+    for forms no table has ("Sept.", "Augusti"): how all month names were read before
+    the CLDR table. ("jui" names June and July in French, so it is not here.)"""
+    found: dict[str, set[int]] = {}
+    for name, month in _MONTHS.items():
+        bare = name.rstrip(".")
+        if bare.isalpha() and len(bare) >= 3:
+            found.setdefault(bare[:3], set()).add(month)
+    return {prefix: next(iter(months)) for prefix, months in found.items() if len(months) == 1}
+
+
+_MONTH_PREFIXES = _month_prefixes()
+# The month is a word ("Jun", "févr.", "六月") or a number, with a word after it in
+# Chinese, Japanese and Korean ("6月", "6월").
+_DAY_MONTH_YEAR = re.compile(
+    r"^(\d{1,2})[/.\- ]([^\W\d_]+\.?|\d{1,2}(?:[^\W\d_]+\.?)?)[/.\- ](\d{2,4})\b"
+)
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+@lru_cache(maxsize=256)  # a file has a handful of issue types, on 100,000s of rows
+def _is_subtask(issue_type: str) -> bool:
+    return fold(issue_type) in SUBTASK_TYPES
 
 
 @dataclass(slots=True)
@@ -173,7 +174,7 @@ class JiraIssue:
     is_subtask: bool = field(init=False)  # asked several times per issue: worked out once
 
     def __post_init__(self) -> None:
-        self.is_subtask = fold(self.issue_type) in _SUBTASK_TYPES
+        self.is_subtask = _is_subtask(self.issue_type)
 
     @property
     def state(self) -> str:
@@ -288,8 +289,13 @@ def read_jira(path: Path) -> JiraFile:
     return jira
 
 
-def looks_like_jira(header: list[str]) -> bool:
-    return any(_FIELD_OF_HEADER.get(fold(name)) == "summary" for name in header)
+def looks_like_jira(header: Sequence[str], column: Callable[[int], list[str]]) -> float:
+    """How sure it is that a file is a Jira export, from its header and a column's first
+    values: sure with a Summary column in a language known here; nearly as sure when it
+    starts the way Jira's exports do (keys such as ABC-123, then numeric ids)."""
+    if any(_field_of(name) == "summary" for name in header):
+        return 0.9
+    return 0.85 if _leading_shape(column, len(header)) else 0.0
 
 
 def parse_jira(text: str | Iterable[str], source: str = "the file") -> JiraFile:
@@ -304,34 +310,40 @@ def parse_jira(text: str | Iterable[str], source: str = "the file") -> JiraFile:
         header = next(reader)
     except csv.Error as error:
         raise ExchangeError(f"{source}, line 1: {error}.") from None
-    columns: list[tuple[int, str]] = []  # (cell index, field)
-    for index, name in enumerate(header):
-        folded = fold(name)
-        custom = _CUSTOM.match(folded)
-        field_name = _CUSTOM_FIELDS.get(custom.group(1).strip()) if custom else None
-        field_name = field_name or _FIELD_OF_HEADER.get(folded)
-        if field_name:
-            columns.append((index, field_name))
+    columns = [(index, name) for index, name in enumerate(map(_field_of, header)) if name]
+    line = reader.line_num + 1
+    ahead: list[tuple[int, list[str]]] = []  # (line, record) read to tell columns by values
+    notes: list[str] = []
+    if _unsure(columns, len(header)):
+        try:
+            for record in reader:
+                start_line, line = line, reader.line_num + 1
+                ahead.append((start_line, record))
+                if len(ahead) == _SAMPLE:
+                    break
+        except csv.Error as error:
+            raise ExchangeError(f"{source}, line {line}: {error}.") from None
+        columns, notes = _by_values(header, columns, [record for _, record in ahead])
     present = frozenset(f for _, f in columns)
     if "summary" not in present:
         raise ExchangeError(
             f"{source} is not a Jira export: its header has no Summary column"
             f" (it starts: {', '.join(header[:5]) or 'nothing'})."
         )
-    jira = JiraFile(source, [], present)
+    jira = JiraFile(source, [], present, notes)
     unread_dates: dict[str, tuple[int, str]] = {}
     cells = _cells(columns, header)
-    line = reader.line_num + 1
+    for start_line, record in ahead:
+        if "".join(record).strip():
+            _check_width(record, header, source, start_line)
+            jira.issues.append(_issue(record, cells, source, start_line, unread_dates))
     try:
         for record in reader:
             start_line, line = line, reader.line_num + 1
             if not "".join(record).strip():
                 continue
             if len(record) > len(header):
-                raise ExchangeError(
-                    f"{source}, line {start_line}: {len(record)} cells, but the header"
-                    f" names {len(header)} columns."
-                )
+                _check_width(record, header, source, start_line)
             jira.issues.append(_issue(record, cells, source, start_line, unread_dates))
     except csv.Error as error:
         raise ExchangeError(f"{source}, line {line}: {error}.") from None
@@ -342,6 +354,144 @@ def parse_jira(text: str | Iterable[str], source: str = "the file") -> JiraFile:
         )
     _check_keys(jira)
     return jira
+
+
+def _check_width(record: list[str], header: list[str], source: str, line: int) -> None:
+    if len(record) > len(header):
+        raise ExchangeError(
+            f"{source}, line {line}: {len(record)} cells, but the header"
+            f" names {len(header)} columns."
+        )
+
+
+@lru_cache(maxsize=1024)
+def _field_of(name: str) -> str | None:
+    """The field a header name is, in any language known here; None when unknown."""
+    folded = fold(name)
+    custom = _CUSTOM.match(folded) or _PARENTHESISED.match(folded)
+    if custom:
+        found = CUSTOM_FIELDS.get(custom["name"].strip())
+        if found:
+            return found
+    return FIELD_OF_HEADER.get(folded)
+
+
+def _unsure(columns: list[tuple[int, str]], width: int) -> bool:
+    """Whether the names leave out what values may tell: one of the first three columns,
+    or the issue type or status."""
+    named = {index for index, _ in columns}
+    present = {name for _, name in columns}
+    return any(i not in named for i in range(min(3, width))) or not {"type", "status"} <= present
+
+
+def _leading_shape(column: Callable[[int], list[str]], width: int) -> bool:
+    """Whether the first three columns hold what Jira's do: a summary (text), an issue
+    key such as ABC-123 and a numeric issue id, in every record."""
+    if width < 3:
+        return False
+    keys, ids = column(1), column(2)
+    return (
+        bool(keys)
+        and len(ids) == len(keys)
+        and all(_KEY_SHAPE.fullmatch(key) for key in keys)
+        and all(number.isascii() and number.isdigit() for number in ids)
+        and not all(_KEY_SHAPE.fullmatch(text) or text.isdigit() for text in column(0))
+    )
+
+
+def _by_values(
+    header: list[str], columns: list[tuple[int, str]], sample: list[list[str]]
+) -> tuple[list[tuple[int, str]], list[str]]:
+    """The columns, with those whose names are not known placed by their values in the
+    first records where they can be; and a note naming the columns still not understood.
+
+    Worked out once per file, from at most `_SAMPLE` records: the first three columns
+    by Jira's shape (summary, key, id); the issue type and status as the first unknown
+    column whose every value is a short word of a small set that holds one of the
+    issue types or statuses of `jira_words` (in any language); sprints as the unknown
+    columns, under one name, whose values name a sprint ("LED Sprint 2", "スプリント 3").
+    """
+    rows = [record for record in sample if "".join(record).strip()]
+
+    def column(index: int) -> list[str]:
+        return [record[index].strip() for record in rows if index < len(record)]
+
+    columns = list(columns)
+    named = {index for index, _ in columns}
+    present = {name for _, name in columns}
+
+    def place(index: int, name: str) -> None:
+        columns.append((index, name))
+        named.add(index)
+        present.add(name)
+
+    if _leading_shape(column, len(header)):
+        for index, name in enumerate(_LEADING):
+            if index not in named and name not in present:
+                place(index, name)
+    unknown = [i for i, name in enumerate(header) if i not in named and _unread_standard(name)]
+    for name, words in (("type", TYPE_WORDS), ("status", STATUS_WORDS)):
+        if name in present:
+            continue
+        found = next((i for i in unknown if _holds_kinds(column(i), len(rows), words)), None)
+        if found is not None:
+            place(found, name)
+            unknown.remove(found)
+    if "sprint" not in present:
+        names = {fold(header[i]) for i in unknown if _names_sprints(column(i))}
+        for index in [i for i in unknown if fold(header[i]) in names]:
+            place(index, "sprint")
+            unknown.remove(index)
+    columns.sort()
+    missed = list(dict.fromkeys(header[i].strip() for i in unknown if _plain_values(column(i))))
+    if not missed:
+        return columns, []
+    more = len(missed) - _MOST_NAMED
+    listed = ", ".join(missed[:_MOST_NAMED]) + (f" and {more} more" if more > 0 else "")
+    return columns, [
+        f"Columns not understood: {listed} (their values were not imported; the file's"
+        " language may be one Onproduct does not know all the words of)."
+    ]
+
+
+def _unread_standard(name: str) -> bool:
+    """Whether a column whose name is not known may be a standard field the reader
+    would read: not a field it passes over on purpose (Watchers, Comment, Attachment,
+    Log Work, Priority…, in the languages of `jira_words`), nor a custom field or issue
+    link ("Custom field (Team)", "Outward issue link (Blocks)": Jira writes both as a
+    name in brackets in every language), nor a sum over sub-tasks ("Σ Time Spent")."""
+    folded = fold(name)
+    return bool(folded) and not (
+        folded in IGNORED or folded.startswith("σ") or _PARENTHESISED.match(folded)
+    )
+
+
+def _holds_kinds(values: list[str], rows: int, words: frozenset[str]) -> bool:
+    """Whether a column's values are issue types (or statuses): in every record, short,
+    few, and at least one of them a type (status) known in some language."""
+    if not values or len(values) < rows or not all(values):
+        return False
+    distinct = set(map(fold, values))
+    return (
+        len(distinct) <= _MOST_KINDS
+        and max(map(len, distinct)) <= _LONGEST_KIND
+        and not distinct.isdisjoint(words)
+    )
+
+
+def _names_sprints(values: list[str]) -> bool:
+    filled = [fold(value) for value in values if value]
+    return bool(filled) and all(any(word in text for word in SPRINT_WORDS) for text in filled)
+
+
+def _plain_values(values: list[str]) -> bool:
+    """Whether a column has values, and they are not entries of a comment, attachment or
+    work log ("25/Jun/20 1:00 PM;557058:ab12;Looks good"), which Jira writes alike in
+    every language: a column of those is one the reader passes over on purpose."""
+    filled = [value for value in values if value]
+    return bool(filled) and not all(
+        ";" in value and any(jira_date(part) for part in value.split(";")[:2]) for value in filled
+    )
 
 
 def _number(text: str, line: int, column: str, source: str) -> float | None:
@@ -514,22 +664,33 @@ def _state(status_category: str, status: str) -> str:
 
 
 def _check_keys(jira: JiraFile) -> None:
+    """No two issues with one key (or id, when the ids are the keys): a re-import would
+    not know which item is which."""
+    by_id = _keyed_by_id(jira.fields)
+    what = "id" if by_id else "key"
     seen: dict[str, int] = {}
     for issue in jira.issues:
-        if issue.key is None:
+        ref = issue.issue_id if by_id else issue.key
+        if ref is None:
             continue
-        folded = issue.key.casefold()
+        folded = ref.casefold()
         if folded in seen:
             raise ExchangeError(
-                f"{jira.source}, line {issue.line}: the issue key {issue.key} is already"
-                f" the key of line {seen[folded]}."
+                f"{jira.source}, line {issue.line}: the issue {what} {ref} is already"
+                f" the {what} of line {seen[folded]}."
             )
         seen[folded] = issue.line
 
 
+def _keyed_by_id(present: frozenset[str]) -> bool:
+    """Whether the issue ids are the items' keys: an export with ids and no keys."""
+    return "key" not in present and "id" in present
+
+
 def jira_date(text: str) -> date | None:
-    """A Jira date ("25/Jun/20 12:44 PM", "25/jun/20 12:44", "2020-06-25 12:44",
-    "25.06.2020") in any of the languages above; None when it is not one."""
+    """A Jira date ("25/Jun/20 12:44 PM", "25/juin/20 12:44", "25.Mär.20", "25/6月/20",
+    "2020-06-25 12:44", "25.06.2020") with its month named in any language Jira
+    exports in (CLDR's names, see cldr_months.py); None when it is not one."""
     text = text.strip()
     try:
         match = _ISO.match(text)
@@ -542,7 +703,8 @@ def jira_date(text: str) -> date | None:
         if month_text.isdigit():
             month = int(month_text)
         else:
-            found = _MONTHS.get(fold(month_text).rstrip(".")[:3])
+            folded = fold(month_text)
+            found = _MONTHS.get(folded) or _MONTH_PREFIXES.get(folded.rstrip(".")[:3])
             if found is None:
                 return None
             month = found
@@ -640,7 +802,7 @@ def _batch(jira: JiraFile, mapping: CategoryMapping, settings: PlanSettings) -> 
         settings = replace(settings, hours_per_point=jira.hours_per_point)
 
     def skip(issue: JiraIssue, why: str) -> None:
-        what = issue.key or repr(issue.summary[:40])
+        what = issue.key or issue.issue_id or repr(issue.summary[:40])
         skipped.append(Skipped(f"line {issue.line}", what, why))
 
     subtasks: dict[int, list[JiraIssue]] = {}  # by the parent's line
@@ -668,6 +830,7 @@ def _batch(jira: JiraFile, mapping: CategoryMapping, settings: PlanSettings) -> 
     shapes: dict[tuple[object, ...], tuple[str, tuple[str, ...], str]] = {}
     truncated = 0
     converted = 0
+    by_id = _keyed_by_id(jira.fields)
     for issue in jira.issues:
         parent = parents.get(issue.line)
         if parent is not None and issue.is_subtask and not parent.is_subtask:
@@ -737,7 +900,7 @@ def _batch(jira: JiraFile, mapping: CategoryMapping, settings: PlanSettings) -> 
                 check_effort(actual, "actual effort"),
                 status,
                 clean_labels(labels),
-                check_key(issue.key),
+                check_key(issue.issue_id if by_id else issue.key),
                 None,
                 None,
                 issue.resolved if status == "done" else None,
@@ -749,7 +912,10 @@ def _batch(jira: JiraFile, mapping: CategoryMapping, settings: PlanSettings) -> 
             sprint, folded = _sprint_name(issue.sprints[-1])  # the latest it was in
             if folded not in sprints:
                 sprints[folded] = SprintRef(sprint, issue.line)
-        rows.append(ImportRow(issue.line, fields, sprint or None))
+        # The id too: a re-import matches an item by it when its key changed (the issue
+        # moved to another project) or the earlier import had ids only.
+        refs = (issue.issue_id,) if issue.issue_id else ()
+        rows.append(ImportRow(issue.line, fields, sprint or None, None, refs))
     if truncated:
         notes.append(
             f"{truncated} summar{'ies' if truncated != 1 else 'y'} longer than {MAX_TITLE}"
@@ -773,6 +939,7 @@ def _batch(jira: JiraFile, mapping: CategoryMapping, settings: PlanSettings) -> 
         notes=tuple(notes),
         create_sprints=False,
         encoding=jira.encoding,
+        keep_lanes=True,
     )
 
 
@@ -793,7 +960,7 @@ def _fields_set(present: frozenset[str]) -> frozenset[str]:
         result.add("labels")
     if present & {"status", "status_category"}:
         result.add("status")
-    if "key" in present:
+    if present & {"key", "id"}:
         result.add("external_key")
     if present & {"points", "original"}:
         result.add("estimate")
@@ -807,14 +974,15 @@ def _fields_set(present: frozenset[str]) -> frozenset[str]:
 
 
 def _recognise(sniffed: Sniffed) -> float:
-    return 0.9 if looks_like_jira(list(sniffed.header)) else 0.0
+    return looks_like_jira(sniffed.header, sniffed.column)
 
 
 FORMAT = Format(
     key="jira",
     name="Jira CSV",
     patterns=("*.csv",),
-    summary="Jira's Export ▸ CSV (all fields or current fields)",
+    summary="Jira's Export ▸ CSV (all fields or current fields), in any language Jira"
+    " ships (a language it does not know is read by the shape of the export)",
     recognise=_recognise,
     read=read_jira,
     order=20,
