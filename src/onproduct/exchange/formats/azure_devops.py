@@ -21,7 +21,6 @@ What such a file looks like, and what this reader copes with:
 from __future__ import annotations
 
 import csv
-import html
 import io
 import re
 from collections import Counter
@@ -29,7 +28,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
-from html.parser import HTMLParser
 from itertools import chain, repeat
 from operator import itemgetter
 from pathlib import Path
@@ -47,6 +45,7 @@ from onproduct.domain.items import (
 from onproduct.domain.settings import PlanSettings
 from onproduct.exchange.batch import Batch, ExchangeError, ImportRow, Skipped, SprintRef, bulk
 from onproduct.exchange.formats import Format, Option, Sniffed
+from onproduct.exchange.html_text import PlainText, plain_text
 from onproduct.exchange.mapping import (
     DOING,
     DONE,
@@ -65,6 +64,7 @@ from onproduct.exchange.text import (
     read_text_file,
     sniff_delimiter,
 )
+from onproduct.exchange.tracker import apply_option, conversion_note, done_option, rate_option
 
 KINDS = ("tag", "type")
 KIND_TITLES = {"tag": "Tags", "type": "Work item types"}
@@ -128,7 +128,6 @@ _ACTIVE = re.compile(r"activ|aktiv|ativ|committed|zugesagt|confirmad|doing|valid
 _CLOSED = re.compile(r"ferme|fait\b|gelost")
 
 _DATE = re.compile(r"^(\d{1,4})([-/.])(\d{1,2})\2(\d{1,4})$")
-_TAG = re.compile(r"<[A-Za-z/!]")
 _MOST_HOURS = MAX_EFFORT * 1000  # the most hours a point can be worth, times MAX_EFFORT
 # Descriptions are kept whole up to this many characters (a pasted log can be longer).
 MAX_DESCRIPTION = 50_000
@@ -261,36 +260,13 @@ class AdoFile:
         return mapping
 
     def options(self, settings: PlanSettings) -> list[Option]:
-        options = []
-        converting = self.conversions(settings)
-        if converting:
-            what = "points" if settings.effort_unit == "hours" else "hours"
-            options.append(
-                Option(
-                    "hours_per_point",
-                    "One story &point is worth",
-                    self.hours_per_point or settings.hours_per_point,
-                    suffix=" h",
-                    note=f"({converting} estimate{'s' if converting != 1 else ''} in {what})",
-                )
-            )
-        done = self.done_without_sprint()
-        if done:
-            options.append(
-                Option(
-                    "include_done_backlog",
-                    f"Bring in &done items that are in no sprint ({done})",
-                    self.include_done_backlog,
-                    tooltip="Left out by default: they are finished history, not backlog.",
-                )
-            )
-        return options
+        return [
+            *rate_option(self.conversions(settings), self.hours_per_point, settings, "points"),
+            *done_option(self.done_without_sprint(), self.include_done_backlog, "items", "sprint"),
+        ]
 
     def set_option(self, key: str, value: bool | float) -> None:
-        if key == "hours_per_point":
-            self.hours_per_point = float(value)
-        elif key == "include_done_backlog":
-            self.include_done_backlog = bool(value)
+        apply_option(self, key, value)
 
     def batch(self, mapping: CategoryMapping, settings: PlanSettings) -> Batch:
         return _batch(self, mapping, settings)
@@ -350,7 +326,7 @@ def parse_ado(text: str | Iterable[str], source: str = "the file") -> AdoFile:
     ado = AdoFile(source, [], cells.present, tree=bool(cells.levels))
     seen: dict[str, int] = {}
     ancestors: list[WorkItem] = []  # a tree query's rows above, one per lower level
-    parser = _PlainText()
+    parser = PlainText()
     line = reader.line_num + 1
     kept.clear()
     try:
@@ -504,7 +480,7 @@ def _cells(header: list[str]) -> _Cells:
 
 
 def _work_item(
-    record: list[str], cells: _Cells, source: str, line: int, parser: _PlainText
+    record: list[str], cells: _Cells, source: str, line: int, parser: PlainText
 ) -> WorkItem:
     """One work item from its row."""
     record.extend(repeat("", cells.width + 1 - len(record)))
@@ -525,9 +501,9 @@ def _work_item(
                 title = title or cell.strip()
                 break
     description, repro, acceptance = (record[i] for i in cells.texts)
-    text = _plain(description, parser) or _plain(repro, parser)
+    text = plain_text(description, parser) or plain_text(repro, parser)
     if acceptance and not acceptance.isspace():
-        criteria = _plain(acceptance, parser)
+        criteria = plain_text(acceptance, parser)
         if criteria:
             text = f"{text}\n\nAcceptance criteria:\n{criteria}".lstrip()
     numbers = _numbers((points, original, remaining, completed), line, cells.names, source)
@@ -585,95 +561,6 @@ def _number(text: str, line: int, column: str, source: str) -> float:
             f"{source}, line {line}, column {column}: {text!r} is not a number of 0 or more."
         )
     return value
-
-
-class _PlainText(HTMLParser):
-    """HTML as plain text: block elements and <br> become line breaks, list items
-    "- " lines, and runs of spaces one space (as a browser shows it)."""
-
-    _BLOCKS = frozenset({
-        "div", "p", "li", "tr", "ul", "ol", "table", "blockquote", "pre", "h1", "h2", "h3",
-        "h4", "h5", "h6", "dt", "dd", "dl", "section", "article", "header", "footer", "hr",
-    })  # fmt: skip
-    _PARAGRAPHS = frozenset(
-        {"p", "ul", "ol", "table", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6"}
-    )
-    _HIDDEN = frozenset({"script", "style", "head", "title"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.hidden = 0
-        self.pre = 0
-        self.breaks = 0  # line breaks at the end of the text so far
-
-    def text_of(self, markup: str) -> str:
-        self.reset()
-        self.parts = []
-        self.hidden = self.pre = self.breaks = 0
-        self.feed(markup)
-        self.close()
-        lines = [" ".join(line.split()) for line in "".join(self.parts).split("\n")]
-        result: list[str] = []
-        for line in lines:
-            if line or (result and result[-1]):  # one blank line at most
-                result.append(line)
-        return "\n".join(result).strip("\n")
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "br":
-            self.parts.append("\n")
-            self.breaks += 1
-        elif tag in self._HIDDEN:
-            self.hidden += 1
-        elif tag in self._BLOCKS:
-            self._break(tag)
-            if tag == "li":
-                self.parts.append("- ")
-                self.breaks = 0
-            elif tag == "pre":
-                self.pre += 1
-        elif tag in ("td", "th"):
-            self.parts.append(" ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self._HIDDEN:
-            self.hidden = max(0, self.hidden - 1)
-        elif tag in self._BLOCKS:
-            self._break(tag)
-            if tag == "pre":
-                self.pre = max(0, self.pre - 1)
-
-    def _break(self, tag: str) -> None:
-        """The line ends here, with a blank line after a paragraph, a list or a table."""
-        wanted = 2 if tag in self._PARAGRAPHS else 1
-        if self.breaks < wanted:
-            self.parts.append("\n" * (wanted - self.breaks))
-            self.breaks = wanted
-
-    def handle_data(self, data: str) -> None:
-        if self.hidden:
-            return
-        if self.pre:
-            self.parts.append(data)
-            self.breaks = len(data) - len(data.rstrip("\n")) if data.strip() else self.breaks
-        elif data.strip():
-            # Outside <pre> a line break in HTML source is a space.
-            self.parts.append(data.replace("\r", " ").replace("\n", " "))
-            self.breaks = 0
-        elif not self.breaks:
-            self.parts.append(" ")  # spaces at the start of a line show nothing
-
-
-def _plain(text: str, parser: _PlainText) -> str:
-    """A description's plain text: HTML read, else the text with entities read."""
-    if not text or text.isspace():
-        return ""
-    if "<" in text and _TAG.search(text):
-        return parser.text_of(text)
-    if "&" in text:
-        text = html.unescape(text)
-    return text.replace("\r\n", "\n").strip("\n").rstrip()
 
 
 def _link(ado: AdoFile) -> None:
@@ -954,7 +841,7 @@ def _batch(ado: AdoFile, mapping: CategoryMapping, settings: PlanSettings) -> Ba
             f" {MAX_DESCRIPTION:,} characters were shortened."
         )
     if converted:
-        notes.append(_conversion_note(converted, settings))
+        notes.append(conversion_note(converted, settings))
     if done_left:
         were = "s were" if done_left != 1 else " was"
         notes.append(
@@ -972,14 +859,6 @@ def _batch(ado: AdoFile, mapping: CategoryMapping, settings: PlanSettings) -> Ba
         encoding=ado.encoding,
         keep_lanes=True,
     )
-
-
-def _conversion_note(count: int, settings: PlanSettings) -> str:
-    per = f"{settings.hours_per_point:g} h per point"
-    estimates = f"{count} estimate{'s' if count != 1 else ''}"
-    if settings.effort_unit == "points":
-        return f"{estimates} in hours became story points at {per}."
-    return f"{estimates} in story points became hours at {per}."
 
 
 def _fields_set(present: frozenset[str], nested: bool) -> frozenset[str]:

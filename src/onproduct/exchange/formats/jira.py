@@ -100,6 +100,7 @@ from onproduct.exchange.text import (
     read_text_file,
     sniff_delimiter,
 )
+from onproduct.exchange.tracker import apply_option, conversion_note, done_option, rate_option
 
 KINDS = ("label", "component", "type")
 KIND_TITLES = {"label": "Labels", "component": "Components", "type": "Issue types"}
@@ -246,36 +247,13 @@ class JiraFile:
     def options(self, settings: PlanSettings) -> list[Option]:
         """Story points converted at a rate the user sees and sets; done issues in no
         sprint (history) left out unless asked for."""
-        options = []
-        converting = self.conversions(settings)
-        if converting:
-            what = "story points" if settings.effort_unit == "hours" else "hours"
-            options.append(
-                Option(
-                    "hours_per_point",
-                    "One story &point is worth",
-                    self.hours_per_point or settings.hours_per_point,
-                    suffix=" h",
-                    note=f"({converting} estimate{'s' if converting != 1 else ''} in {what})",
-                )
-            )
-        done = self.done_without_sprint()
-        if done:
-            options.append(
-                Option(
-                    "include_done_backlog",
-                    f"Bring in &done issues that are in no sprint ({done})",
-                    self.include_done_backlog,
-                    tooltip="Left out by default: they are finished history, not backlog.",
-                )
-            )
-        return options
+        return [
+            *rate_option(self.conversions(settings), self.hours_per_point, settings),
+            *done_option(self.done_without_sprint(), self.include_done_backlog, "issues", "sprint"),
+        ]
 
     def set_option(self, key: str, value: bool | float) -> None:
-        if key == "hours_per_point":
-            self.hours_per_point = float(value)
-        elif key == "include_done_backlog":
-            self.include_done_backlog = bool(value)
+        apply_option(self, key, value)
 
     def batch(self, mapping: CategoryMapping, settings: PlanSettings) -> Batch:
         return _batch(self, mapping, settings)
@@ -941,14 +919,6 @@ def _batch(jira: JiraFile, mapping: CategoryMapping, settings: PlanSettings) -> 
         encoding=jira.encoding,
         keep_lanes=True,
     )
-
-
-def conversion_note(count: int, settings: PlanSettings) -> str:
-    """What the import made of story points (or hours), in the words of the summary."""
-    per = f"{settings.hours_per_point:g} h per point"
-    if settings.effort_unit == "points":
-        return f"{count} estimate{'s' if count != 1 else ''} in hours became story points at {per}."
-    return f"{count} estimate{'s' if count != 1 else ''} in story points became hours at {per}."
 
 
 def _fields_set(present: frozenset[str]) -> frozenset[str]:

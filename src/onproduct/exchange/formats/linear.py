@@ -83,6 +83,7 @@ from onproduct.exchange.text import (
     read_text_file,
     sniff_delimiter,
 )
+from onproduct.exchange.tracker import apply_option, archived_option, done_option, rate_option
 
 KINDS = ("project", "label")
 KIND_TITLES = {"project": "Projects", "label": "Labels"}
@@ -264,48 +265,23 @@ class LinearFile:
     def options(self, settings: PlanSettings) -> list[Option]:
         """Points converted at a rate the user sees and sets; archived issues and done
         issues in no cycle (history) left out unless asked for."""
-        options = []
-        converting = self.conversions(settings)
-        if converting:
-            options.append(
-                Option(
-                    "hours_per_point",
-                    "One estimate &point is worth",
-                    self.hours_per_point or settings.hours_per_point,
-                    suffix=" h",
-                    note=f"({converting} estimate{'s' if converting != 1 else ''} in points)",
-                )
-            )
-        archived = self.archived()
-        if archived:
-            options.append(
-                Option(
-                    "include_archived",
-                    f"Include &archived issues ({archived})",
-                    self.include_archived,
-                    tooltip="Left out by default: Linear archives issues long closed.",
-                )
-            )
-        done = self.done_without_cycle()
-        if done:
-            options.append(
-                Option(
-                    "include_done_backlog",
-                    f"Bring in &done issues that are in no cycle ({done})",
-                    self.include_done_backlog,
-                    tooltip="Left out by default: they are finished history, not backlog.",
-                )
-            )
-        return options
+        archived_tip = "Left out by default: Linear archives issues long closed."
+        return [
+            *rate_option(
+                self.conversions(settings),
+                self.hours_per_point,
+                settings,
+                "points",
+                "One estimate &point is worth",
+            ),
+            *archived_option(self.archived(), self.include_archived, "issues", archived_tip),
+            *done_option(self.done_without_cycle(), self.include_done_backlog, "issues", "cycle"),
+        ]
 
     def set_option(self, key: str, value: bool | float) -> None:
-        if key == "hours_per_point":
-            self.hours_per_point = float(value)
-        elif key == "include_archived":
-            self.include_archived = bool(value)
+        apply_option(self, key, value)
+        if key == "include_archived":
             self._values = None  # the archived issues' labels now count
-        elif key == "include_done_backlog":
-            self.include_done_backlog = bool(value)
 
     def batch(self, mapping: CategoryMapping, settings: PlanSettings) -> Batch:
         return _batch(self, mapping, settings)

@@ -37,6 +37,7 @@ from onproduct.exchange.mapping import (
     value_counts,
 )
 from onproduct.exchange.text import MAX_JSON_BYTES, decode, fold, read_bytes
+from onproduct.exchange.tracker import apply_option, archived_option
 
 KINDS = ("label", "list")
 KIND_TITLES = {"label": "Labels", "list": "Lists"}
@@ -108,17 +109,10 @@ class TrelloBoard:
 
     def options(self, settings: PlanSettings) -> list[Option]:
         archived = sum(1 for card in self.cards if card.archived)
-        if not archived:
-            return []
-        return [
-            Option(
-                "include_archived", f"Include &archived cards ({archived})", self.include_archived
-            )
-        ]
+        return archived_option(archived, self.include_archived, "cards")
 
     def set_option(self, key: str, value: bool | float) -> None:
-        if key == "include_archived":
-            self.include_archived = bool(value)
+        apply_option(self, key, value)
 
     def batch(self, mapping: CategoryMapping, settings: PlanSettings) -> Batch:
         return _batch(self, mapping, settings)
