@@ -112,7 +112,7 @@ def run_self_test(out: TextIO = sys.stdout, team: str | None = None) -> int:
     from onproduct.domain.items import SprintFields
     from onproduct.domain.ranking import Bucket
     from onproduct.exchange.formats import formats
-    from onproduct.exchange.formats.jira import parse_jira
+    from onproduct.exchange.formats.jira import parse_jira, read_jira
     from onproduct.exchange.formats.own_csv import read_plan_csv
     from onproduct.exchange.importer import plan_import
     from onproduct.storage.opening import reopen
@@ -272,6 +272,15 @@ def run_self_test(out: TextIO = sys.stdout, team: str | None = None) -> int:
             "find every import format",
             lambda: {f.key for f in formats()} >= {"csv", "jira", "trello", "ado", "linear"},
         )
+
+        def code_page() -> bool:  # charset-normalizer, compiled parts and all
+            path = folder / "excel.csv"
+            rows = [f"Żółta łódź na fakturze nr {n};K-{n}\n" for n in range(20)]
+            text = "Podsumowanie;Klucz zgłoszenia\n" + "".join(rows)
+            path.write_bytes(text.encode("cp1250"))
+            return read_jira(path).encoding == "cp1250"
+
+        check("tell a spreadsheet's code page", code_page)
         jira = parse_jira("Summary,Issue key,Issue Type\nSignup,K-1,Story\n", "self-test")
         mapping_dialog = MappingDialog(
             jira,

@@ -120,6 +120,10 @@ def test_excel_unicode_text_utf16_with_tabs(tmp_path: Path, sample_plan: Plan) -
         ("cp1252", "Facturación electrónica añadida", "cp1252"),
         ("cp1251", "Счёт для клиента не отправлен", "cp1251"),
         ("cp932", "請求書の送信を自動化する", "cp932"),
+        ("cp1253", "Τιμολόγιο για τον πελάτη", "cp1253"),
+        ("cp949", "고객에게 송장을 자동으로 보내기", "cp949"),
+        ("gbk", "自动发送发票给客户", "gb18030"),  # GB18030 reads all GBK does
+        ("big5", "自動發送發票給客戶", "big5"),
     ],
 )
 def test_spreadsheet_code_pages_are_told_apart(

@@ -175,12 +175,17 @@ def guess_code_page(sample: bytes, source: str) -> str:
     # charset-normalizer's own pick can read Polish in Windows-1252 ("³ódŸ" for "łódź"):
     # to it, "³" is no mess. Of the readings about as clean as its best, the one whose
     # characters outside ASCII are letters wins; then the one whose words look more
-    # like a language (its coherence), then the more common code page.
+    # like a language (its coherence), then the cleaner, then the more common code page.
     best = min(results, key=lambda r: r.chaos)
-    clean = [r for r in results if r.chaos <= best.chaos + 0.1]
+    clean = [r for r in results if r.chaos <= best.chaos + _MOST_MESS]
     chosen = min(
         clean,
-        key=lambda r: (round(_oddness(str(r)), 2), -round(r.coherence, 2), _rank(r.encoding)),
+        key=lambda r: (
+            round(_oddness(str(r)), 2),
+            -round(r.coherence, 2),
+            round(r.chaos, 2),
+            _rank(r.encoding),
+        ),
     )
     thin = sum(1 for byte in sample if byte >= 0x80) < _THIN
     if thin:
