@@ -215,6 +215,7 @@ def test_the_mapping_sets_a_lists_status_and_remembers_it(tmp_path: Path) -> Non
         ("Bogue", "tech_debt"),
         ("Dette technique", "tech_debt"), ("運用", "product_ops"), ("Exploitation", "product_ops"),
         ("自動化", "automation"), ("Amélioration", "feature"), ("ストーリー", "feature"),
+        ("Product Backlog Item", "feature"), ("Requirement", "feature"),
         ("エピック", "skip"), ("Épique", "skip"), ("Эпик", "skip"), ("Работа", None),
     ],
 )  # fmt: skip

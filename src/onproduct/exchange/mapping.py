@@ -51,6 +51,7 @@ _GUESSES: tuple[tuple[str, str], ...] = (
         r"|mejora|melhoria|ulepsz|verbesserung|task|tarea|tarefa|zadanie|aufgabe|récit"
         r"|amélioration|fonctionnalité|tâche|storia|miglioramento|attività|verhaal|verbetering"
         r"|taak|ストーリー|改善|タスク|機能|故事|改进|改進|任务|任務|功能|스토리|개선|작업|기능"
+        r"|backlog item|requirement|anforderung|requisito|exigence|produkt-backlog"
         r"|истори|улучшени|задач|функци",
         "feature",
     ),
