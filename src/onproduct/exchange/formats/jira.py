@@ -69,14 +69,13 @@ from onproduct.domain.items import (
 )
 from onproduct.domain.settings import PlanSettings
 from onproduct.exchange.batch import Batch, ExchangeError, ImportRow, Skipped, SprintRef, bulk
-from onproduct.exchange.cldr_months import MONTHS
 from onproduct.exchange.formats import Format, Option, Sniffed
+from onproduct.exchange.jira_dates import day_of, jira_date
 from onproduct.exchange.jira_words import (
     CUSTOM_FIELDS,
     CUSTOM_PREFIXES,
     FIELD_OF_HEADER,
     IGNORED,
-    MONTHS_BEYOND_CLDR,
     SPRINT_WORDS,
     STATUS_WORDS,
     SUBTASK_TYPES,
@@ -120,29 +119,6 @@ _MOST_NAMED = 8  # columns the "not understood" note names
 # Values of a column holding issue types or statuses: few and short.
 _MOST_KINDS = 20
 _LONGEST_KIND = 60
-
-_MONTHS = {**MONTHS_BEYOND_CLDR, **MONTHS}
-
-
-def _month_prefixes() -> dict[str, int]:
-    """Months by the first three letters of their names, where those name one month,
-    for forms no table has ("Sept.", "Augusti"): how all month names were read before
-    the CLDR table. ("jui" names June and July in French, so it is not here.)"""
-    found: dict[str, set[int]] = {}
-    for name, month in _MONTHS.items():
-        bare = name.rstrip(".")
-        if bare.isalpha() and len(bare) >= 3:
-            found.setdefault(bare[:3], set()).add(month)
-    return {prefix: next(iter(months)) for prefix, months in found.items() if len(months) == 1}
-
-
-_MONTH_PREFIXES = _month_prefixes()
-# The month is a word ("Jun", "févr.", "六月") or a number, with a word after it in
-# Chinese, Japanese and Korean ("6月", "6월").
-_DAY_MONTH_YEAR = re.compile(
-    r"^(\d{1,2})[/.\- ]([^\W\d_]+\.?|\d{1,2}(?:[^\W\d_]+\.?)?)[/.\- ](\d{2,4})\b"
-)
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})")
 
 
 @lru_cache(maxsize=256)  # a file has a handful of issue types, on 100,000s of rows
@@ -603,7 +579,7 @@ def _issue(
     names = cells.names
     resolved = None
     if resolved_text:
-        resolved = _day_of(resolved_text.split(" ", 1)[0]) or jira_date(resolved_text)
+        resolved = day_of(resolved_text.split(" ", 1)[0]) or jira_date(resolved_text)
         if resolved is None:
             unread_dates.setdefault(names["resolved"], (line, resolved_text))
     return JiraIssue(
@@ -663,39 +639,6 @@ def _check_keys(jira: JiraFile) -> None:
 def _keyed_by_id(present: frozenset[str]) -> bool:
     """Whether the issue ids are the items' keys: an export with ids and no keys."""
     return "key" not in present and "id" in present
-
-
-def jira_date(text: str) -> date | None:
-    """A Jira date ("25/Jun/20 12:44 PM", "25/juin/20 12:44", "25.Mär.20", "25/6月/20",
-    "2020-06-25 12:44", "25.06.2020") with its month named in any language Jira
-    exports in (CLDR's names, see cldr_months.py); None when it is not one."""
-    text = text.strip()
-    try:
-        match = _ISO.match(text)
-        if match:
-            return date(int(match[1]), int(match[2]), int(match[3]))
-        match = _DAY_MONTH_YEAR.match(text)
-        if not match:
-            return None
-        day, month_text, year_text = match.groups()
-        if month_text.isdigit():
-            month = int(month_text)
-        else:
-            folded = fold(month_text)
-            found = _MONTHS.get(folded) or _MONTH_PREFIXES.get(folded.rstrip(".")[:3])
-            if found is None:
-                return None
-            month = found
-        year = int(year_text)
-        return date(year + 2000 if year < 100 else year, month, int(day))
-    except ValueError:
-        return None
-
-
-# A file has a few thousand distinct days and 100,000s of times: the day part alone
-# ("25/Jun/20" of "25/Jun/20 12:44 PM") is read once. Dates the part alone does not
-# read ("25 Jun 2020") are read whole.
-_day_of = lru_cache(maxsize=8192)(jira_date)
 
 
 def _converts(issue: JiraIssue, settings: PlanSettings) -> bool:
