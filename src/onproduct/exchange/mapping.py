@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from onproduct.domain.categories import CATEGORY_KEYS
 from onproduct.domain.items import MAX_LABEL, STATUSES
+from onproduct.exchange.batch import ExchangeError
 
 SKIP = "skip"  # a rule that leaves the item out of the import
 TARGETS = (*CATEGORY_KEYS, SKIP)
@@ -171,6 +172,26 @@ class CategoryMapping:
                 if target:
                     return target
         return self.default
+
+    def checked_target_of(self, values: Mapping[str, Iterable[str]]) -> str:
+        """`target_of`, refusing a rule that names no category (a hand-edited setting)."""
+        found = self.target_of(values)
+        if found != SKIP and found not in CATEGORY_KEYS:
+            raise ExchangeError(f"The mapping names no category {found!r}.")
+        return found
+
+    def skip_reason(self, values: Mapping[str, Iterable[str]]) -> str:
+        """Why an item with these values is left out: the first rule that skips it."""
+        rule = next(
+            (
+                f"{kind} {value!r}"
+                for kind in self.kinds
+                for value in values.get(kind, ())
+                if self.rule(kind, value) == SKIP
+            ),
+            "its mapping",
+        )
+        return f"{rule} is mapped to Skip"
 
     def set(self, kind: str, value: str, target: str | None) -> None:
         rules = self.rules.setdefault(kind, {})

@@ -32,7 +32,6 @@ from itertools import chain, repeat
 from operator import itemgetter
 from pathlib import Path
 
-from onproduct.domain.categories import CATEGORY_KEYS
 from onproduct.domain.items import (
     MAX_EFFORT,
     MAX_TITLE,
@@ -739,25 +738,14 @@ def _batch(ado: AdoFile, mapping: CategoryMapping, settings: PlanSettings) -> Ba
         shape_key = (tuple(item.tags), item.work_type)
         shape = shapes.get(shape_key)
         if shape is None:
-            found = mapping.target_of(item.values())
-            if found != SKIP and found not in CATEGORY_KEYS:
-                raise ExchangeError(f"The mapping names no category {found!r}.")
+            found = mapping.checked_target_of(item.values())
             shape = shapes[shape_key] = (found, tuple(map(as_label, item.tags)))
         target, labels = shape
         if target == SKIP:
-            values = item.values()
-            value = next(
-                (
-                    f"{kind} {value!r}"
-                    for kind in mapping.kinds
-                    for value in values[kind]
-                    if mapping.rule(kind, value) == SKIP
-                ),
-                "its mapping",
-            )
+            reason = mapping.skip_reason(item.values())
             if item.kind == "container":
                 containers.setdefault(item.work_type, []).append(" ".join(item.title.split()))
-            skip(item, f"{value} is mapped to Skip")
+            skip(item, reason)
             continue
         sprint = _sprint_name(item.iteration)
         if item.state == "done" and sprint is None and not ado.include_done_backlog:

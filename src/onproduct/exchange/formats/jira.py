@@ -57,7 +57,6 @@ from itertools import chain, repeat
 from operator import itemgetter
 from pathlib import Path
 
-from onproduct.domain.categories import CATEGORY_KEYS
 from onproduct.domain.items import (
     MAX_EFFORT,
     MAX_TITLE,
@@ -766,23 +765,12 @@ def _batch(jira: JiraFile, mapping: CategoryMapping, settings: PlanSettings) -> 
         )
         shape = shapes.get(shape_key)
         if shape is None:
-            found = mapping.target_of(issue.values())
-            if found != SKIP and found not in CATEGORY_KEYS:
-                raise ExchangeError(f"The mapping names no category {found!r}.")
+            found = mapping.checked_target_of(issue.values())
             shape = shapes[shape_key] = (found, tuple(map(as_label, issue.labels)), issue.state)
         target, labels, status = shape
         if target == SKIP:
-            values = issue.values()
-            value = next(
-                (
-                    f"{kind} {value!r}"
-                    for kind in mapping.kinds
-                    for value in values[kind]
-                    if mapping.rule(kind, value) == SKIP
-                ),
-                "its mapping",
-            )
-            skip(issue, f"{value} is mapped to Skip")
+            reason = mapping.skip_reason(issue.values())
+            skip(issue, reason)
             continue
         if status == "done" and not issue.sprints and not jira.include_done_backlog:
             skip(issue, "already done, and in no sprint")

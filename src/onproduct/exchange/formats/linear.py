@@ -52,7 +52,6 @@ from itertools import chain, repeat
 from operator import itemgetter
 from pathlib import Path
 
-from onproduct.domain.categories import CATEGORY_KEYS
 from onproduct.domain.items import (
     MAX_EFFORT,
     MAX_TITLE,
@@ -734,26 +733,15 @@ def _batch(linear: LinearFile, mapping: CategoryMapping, settings: PlanSettings)
         shape_key = (issue.project, issue.labels)
         shape = shapes.get(shape_key)
         if shape is None:
-            found = mapping.target_of(issue.values())
-            if found != SKIP and found not in CATEGORY_KEYS:
-                raise ExchangeError(f"The mapping names no category {found!r}.")
+            found = mapping.checked_target_of(issue.values())
             stored = tuple(map(as_label, issue.labels))
             if issue.project:
                 stored = (*stored, as_label(issue.project))
             shape = shapes[shape_key] = (found, stored)
         target, labels = shape
         if target == SKIP:
-            values = issue.values()
-            value = next(
-                (
-                    f"{kind} {value!r}"
-                    for kind in mapping.kinds
-                    for value in values.get(kind, ())
-                    if mapping.rule(kind, value) == SKIP
-                ),
-                "its mapping",
-            )
-            skip(issue, f"{value} is mapped to Skip")
+            reason = mapping.skip_reason(issue.values())
+            skip(issue, reason)
             continue
         if issue.state == "done" and issue.cycle is None and not linear.include_done_backlog:
             done_left += 1
