@@ -4,15 +4,16 @@ format allows (a spreadsheet-made CSV: its encoding, its delimiter, its header n
 from __future__ import annotations
 
 import codecs
+import csv
 import io
 import os
 import stat
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from itertools import chain
 from pathlib import Path
-from typing import BinaryIO, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 from onproduct.exchange.batch import ExchangeError
 from onproduct.storage.files import kind_of, open_regular
@@ -388,6 +389,27 @@ def header_lines(lines: Iterator[str]) -> str:
         if text.count('"') % 2 == 0:
             break
     return text
+
+
+def csv_records(
+    text: str | Iterable[str],
+    source: str,
+    watch: Callable[[Iterator[str]], Iterator[str]] | None = None,
+) -> tuple[Any, list[str]]:
+    """A strict csv reader over an export's text (or its lines), in the delimiter its
+    header uses, and that header; ExchangeError for an empty file or a broken header.
+    `watch` sees the lines after the header as the reader takes them."""
+    lines = iter(io.StringIO(text, newline="") if isinstance(text, str) else text)
+    first = header_lines(lines)
+    if not first.strip():
+        raise ExchangeError(f"{source} is empty.")
+    rest = watch(lines) if watch is not None else lines
+    reader = csv.reader(chain([first], rest), delimiter=sniff_delimiter(first), strict=True)
+    try:
+        header = next(reader)
+    except csv.Error as error:
+        raise ExchangeError(f"{source}, line 1: {error}.") from None
+    return reader, header
 
 
 def _first_record(text: str) -> str:

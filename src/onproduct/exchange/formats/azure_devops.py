@@ -21,7 +21,6 @@ What such a file looks like, and what this reader copes with:
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -58,10 +57,9 @@ from onproduct.exchange.mapping import (
 from onproduct.exchange.text import (
     MAX_CSV_BYTES,
     check_source,
+    csv_records,
     fold,
-    header_lines,
     read_text_file,
-    sniff_delimiter,
 )
 from onproduct.exchange.tracker import apply_option, conversion_note, done_option, rate_option
 
@@ -305,17 +303,8 @@ def looks_like_ado(header: Iterable[str]) -> bool:
 def parse_ado(text: str | Iterable[str], source: str = "the file") -> AdoFile:
     """Check an Azure DevOps export's text (or its lines); ExchangeError names the first
     problem and where."""
-    lines = iter(io.StringIO(text, newline="") if isinstance(text, str) else text)
-    first = header_lines(lines)
-    if not first.strip():
-        raise ExchangeError(f"{source} is empty.")
-    delimiter = sniff_delimiter(first)
     kept: list[str] = []  # the physical lines of the record being read
-    reader = csv.reader(chain([first], _keeping(lines, kept)), delimiter=delimiter, strict=True)
-    try:
-        header = next(reader)
-    except csv.Error as error:
-        raise ExchangeError(f"{source}, line 1: {error}.") from None
+    reader, header = csv_records(text, source, lambda lines: _keeping(lines, kept))
     cells = _cells(header)
     if not cells.has_title:
         raise ExchangeError(
@@ -356,7 +345,7 @@ def parse_ado(text: str | Iterable[str], source: str = "the file") -> AdoFile:
             ado.items.append(item)
     except csv.Error as error:
         raise ExchangeError(
-            _quoting_problem(source, line, kept, delimiter, header, error)
+            _quoting_problem(source, line, kept, reader.dialect.delimiter, header, error)
         ) from None
     _link(ado)
     if "closed" in cells.present:

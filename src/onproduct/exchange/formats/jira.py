@@ -46,7 +46,6 @@ Items already in the plan keep their lane on a re-import (`Batch.keep_lanes`).
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -93,10 +92,9 @@ from onproduct.exchange.mapping import (
 from onproduct.exchange.text import (
     MAX_CSV_BYTES,
     check_source,
+    csv_records,
     fold,
-    header_lines,
     read_text_file,
-    sniff_delimiter,
 )
 from onproduct.exchange.tracker import apply_option, conversion_note, done_option, rate_option
 
@@ -254,15 +252,7 @@ def looks_like_jira(header: Sequence[str], column: Callable[[int], list[str]]) -
 def parse_jira(text: str | Iterable[str], source: str = "the file") -> JiraFile:
     """Check a Jira export's text (or its lines); ExchangeError names the first problem
     and where."""
-    lines = iter(io.StringIO(text, newline="") if isinstance(text, str) else text)
-    first = header_lines(lines)
-    if not first.strip():
-        raise ExchangeError(f"{source} is empty.")
-    reader = csv.reader(chain([first], lines), delimiter=sniff_delimiter(first), strict=True)
-    try:
-        header = next(reader)
-    except csv.Error as error:
-        raise ExchangeError(f"{source}, line 1: {error}.") from None
+    reader, header = csv_records(text, source)
     columns = [(index, name) for index, name in enumerate(map(_field_of, header)) if name]
     line = reader.line_num + 1
     ahead: list[tuple[int, list[str]]] = []  # (line, record) read to tell columns by values

@@ -41,7 +41,6 @@ what. The project's name is also kept as a label, as Jira's epics are.
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -77,10 +76,9 @@ from onproduct.exchange.mapping import (
 from onproduct.exchange.text import (
     MAX_CSV_BYTES,
     check_source,
+    csv_records,
     fold,
-    header_lines,
     read_text_file,
-    sniff_delimiter,
 )
 from onproduct.exchange.tracker import apply_option, archived_option, done_option, rate_option
 
@@ -300,15 +298,7 @@ def read_linear(path: Path) -> LinearFile:
 def parse_linear(text: str | Iterable[str], source: str = "the file") -> LinearFile:
     """Check a Linear export's text (or its lines); ExchangeError names the first problem
     and where."""
-    lines = iter(io.StringIO(text, newline="") if isinstance(text, str) else text)
-    first = header_lines(lines)
-    if not first.strip():
-        raise ExchangeError(f"{source} is empty.")
-    reader = csv.reader(chain([first], lines), delimiter=sniff_delimiter(first), strict=True)
-    try:
-        header = next(reader)
-    except csv.Error as error:
-        raise ExchangeError(f"{source}, line 1: {error}.") from None
+    reader, header = csv_records(text, source)
     indices: dict[str, int] = {}
     for index, name in enumerate(header):
         found = _FIELD_OF_HEADER.get(fold(name))
