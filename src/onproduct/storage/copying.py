@@ -75,50 +75,36 @@ def publish(local: Path, address: TeamAddress, name: str) -> int:
     plan `name`, in one transaction: all of it lands, or nothing (not even the plan's
     name). Returns the number of items."""
     from onproduct.storage.planfile import open_snapshot
-    from onproduct.storage.team import (
-        _create,
-        _explain,
-        _grant,
-        _registry,
-        connect,
-        lock_schemas,
-        schema_of,
-    )
+    from onproduct.storage.team import _create, _grant, _registry, schema_change, schema_of
 
     source = open_snapshot(local)  # a file of an older format is copied upgraded
     try:
-        with connect(address, autocommit=False) as connection, connection.cursor() as cursor:
-            try:
-                lock_schemas(cursor)
-                _registry(cursor)
-                _create(cursor, name)
-                items = 0
-                for table in TABLES:
-                    cursor.execute(f"SELECT * FROM {table} WHERE 1 = 0")
-                    wanted = {column.name for column in cursor.description or ()}
-                    columns = [c for c in _columns(source, table) if c in wanted]
-                    names = ", ".join(columns)
-                    rows = source.backend.execute(f"SELECT {names} FROM {table}").fetchall()
-                    if table == "plan_setting":
-                        cursor.execute("DELETE FROM plan_setting")
-                    if rows:
-                        marks = ", ".join("%s" for _ in columns)
-                        cursor.executemany(
-                            f"INSERT INTO {table} ({names}) VALUES ({marks})",
-                            [tuple(row) for row in rows],
-                        )
-                    if table == "item":
-                        items = len(rows)
-                    if "id" in columns:  # the next new row gets the next id
-                        cursor.execute(
-                            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
-                            f" coalesce((SELECT max(id) FROM {table}), 0) + 1, false)"
-                        )
-                _grant(cursor, schema_of(name))  # the sequences, now set
-                connection.commit()
-            except Exception as error:
-                connection.rollback()
-                raise _explain(error) from error
+        with schema_change(address) as cursor:
+            _registry(cursor)
+            _create(cursor, name)
+            items = 0
+            for table in TABLES:
+                cursor.execute(f"SELECT * FROM {table} WHERE 1 = 0")
+                wanted = {column.name for column in cursor.description or ()}
+                columns = [c for c in _columns(source, table) if c in wanted]
+                names = ", ".join(columns)
+                rows = source.backend.execute(f"SELECT {names} FROM {table}").fetchall()
+                if table == "plan_setting":
+                    cursor.execute("DELETE FROM plan_setting")
+                if rows:
+                    marks = ", ".join("%s" for _ in columns)
+                    cursor.executemany(
+                        f"INSERT INTO {table} ({names}) VALUES ({marks})",
+                        [tuple(row) for row in rows],
+                    )
+                if table == "item":
+                    items = len(rows)
+                if "id" in columns:  # the next new row gets the next id
+                    cursor.execute(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
+                        f" coalesce((SELECT max(id) FROM {table}), 0) + 1, false)"
+                    )
+            _grant(cursor, schema_of(name))  # the sequences, now set
     finally:
         source.close()
     return items

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
@@ -45,6 +46,21 @@ def lock_schemas(cursor: Any) -> None:
     row = cursor.fetchone()
     if row is not None and row[0]:
         cursor.execute(f"SET LOCAL ROLE {EDITORS}")
+
+
+@contextmanager
+def schema_change(address: TeamAddress) -> Iterator[Any]:
+    """A cursor for making or changing plans' tables: one transaction under the schema
+    lock (lock_schemas), committed when the block ends, rolled back on any error, which
+    comes out as a StorageError that says what the server refused."""
+    with connect(address, autocommit=False) as connection, connection.cursor() as cursor:
+        try:
+            lock_schemas(cursor)
+            yield cursor
+            connection.commit()
+        except Exception as error:
+            connection.rollback()
+            raise _explain(error) from error
 
 
 class PasswordNeeded(StorageError):
@@ -281,25 +297,19 @@ def init_team(address: TeamAddress) -> list[str]:
     not there. Under an advisory lock: two clients starting at once cannot both
     migrate. Returns a line per plan."""
     lines: list[str] = []
-    with connect(address, autocommit=False) as connection, connection.cursor() as cursor:
-        try:
-            lock_schemas(cursor)
-            _registry(cursor)
-            cursor.execute(f"SELECT name, schema_name, version FROM {REGISTRY}.plans ORDER BY name")
-            for name, schema, version in cursor.fetchall():
-                _check_version(name, int(version))
-                if int(version) < SCHEMA_VERSION:
-                    _upgrade(cursor, name, schema, int(version))
-                    lines.append(f"{name}: upgraded from format {version} to {SCHEMA_VERSION}")
-                else:
-                    lines.append(f"{name}: up to date (format {SCHEMA_VERSION})")
-            if address.plan and not any(line.startswith(f"{address.plan}:") for line in lines):
-                _create(cursor, address.plan)
-                lines.append(f"{address.plan}: created (format {SCHEMA_VERSION})")
-            connection.commit()
-        except Exception as error:
-            connection.rollback()
-            raise _explain(error) from error
+    with schema_change(address) as cursor:
+        _registry(cursor)
+        cursor.execute(f"SELECT name, schema_name, version FROM {REGISTRY}.plans ORDER BY name")
+        for name, schema, version in cursor.fetchall():
+            _check_version(name, int(version))
+            if int(version) < SCHEMA_VERSION:
+                _upgrade(cursor, name, schema, int(version))
+                lines.append(f"{name}: upgraded from format {version} to {SCHEMA_VERSION}")
+            else:
+                lines.append(f"{name}: up to date (format {SCHEMA_VERSION})")
+        if address.plan and not any(line.startswith(f"{address.plan}:") for line in lines):
+            _create(cursor, address.plan)
+            lines.append(f"{address.plan}: created (format {SCHEMA_VERSION})")
     return lines
 
 
@@ -376,52 +386,37 @@ def find_plan(address: TeamAddress) -> tuple[str, int]:
         schema, version = str(row[0]), int(row[1])
     _check_version(address.plan, version)
     if version < SCHEMA_VERSION:
-        with connect(address, autocommit=False) as connection, connection.cursor() as cursor:
-            try:
-                lock_schemas(cursor)
+        try:
+            with schema_change(address) as cursor:
                 cursor.execute(
                     f"SELECT version FROM {REGISTRY}.plans WHERE name = %s", (address.plan,)
                 )
                 version = int(cursor.fetchone()[0])
                 if version < SCHEMA_VERSION:
                     version = _upgrade(cursor, address.plan, schema, version)
-                connection.commit()
-            except Exception as error:
-                connection.rollback()
-                raise PlanFileError(
-                    f"The team plan {address.plan} is of an older format and could not be"
-                    f" upgraded ({_explain(error)})."
-                ) from error
+        except StorageError as error:
+            raise PlanFileError(
+                f"The team plan {address.plan} is of an older format and could not be"
+                f" upgraded ({error})."
+            ) from error
     return schema, version
 
 
 def create_plan_schema(address: TeamAddress, name: str) -> str:
     """Make an empty team plan (the registry first, if the database has none)."""
-    with connect(address, autocommit=False) as connection, connection.cursor() as cursor:
-        try:
-            lock_schemas(cursor)
-            _registry(cursor)
-            schema = _create(cursor, name)
-            connection.commit()
-        except Exception as error:
-            connection.rollback()
-            raise _explain(error) from error
+    with schema_change(address) as cursor:
+        _registry(cursor)
+        schema = _create(cursor, name)
     return schema
 
 
 def drop_plan(address: TeamAddress, name: str) -> None:
     """Remove a team plan, its tables and its history, for good (the self-test's own
     scratch plan; an admin's clean-up)."""
-    with connect(address, autocommit=False) as connection, connection.cursor() as cursor:
-        try:
-            lock_schemas(cursor)
-            cursor.execute(f"SELECT schema_name FROM {REGISTRY}.plans WHERE name = %s", (name,))
-            row = cursor.fetchone()
-            if row is None:
-                raise PlanFileError(f"{address.where} has no team plan {name!r}.")
-            cursor.execute(f"DROP SCHEMA {row[0]} CASCADE")
-            cursor.execute(f"DELETE FROM {REGISTRY}.plans WHERE name = %s", (name,))
-            connection.commit()
-        except Exception as error:
-            connection.rollback()
-            raise _explain(error) from error
+    with schema_change(address) as cursor:
+        cursor.execute(f"SELECT schema_name FROM {REGISTRY}.plans WHERE name = %s", (name,))
+        row = cursor.fetchone()
+        if row is None:
+            raise PlanFileError(f"{address.where} has no team plan {name!r}.")
+        cursor.execute(f"DROP SCHEMA {row[0]} CASCADE")
+        cursor.execute(f"DELETE FROM {REGISTRY}.plans WHERE name = %s", (name,))
