@@ -139,3 +139,64 @@ def test_the_history_fits_a_small_screen_under_the_board(qtbot, window) -> None:
     assert window.history.table.columnWidth(2) > 400
     assert window.history.height() >= 2 * window.history.table.verticalHeader().defaultSectionSize()
     assert window.board.backlog_view.height() > 200
+
+
+def test_listing_a_servers_plans_asks_for_the_password_and_says_so_when_none_is_given(
+    qtbot, pg, team_url: str, tmp_path: Path, monkeypatch
+) -> None:
+    from onproduct.ui.team_actions import OpenTeamPlanDialog
+
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "no-pgpass"))
+    answers: list[str | None] = [None, "pw2"]
+    asked: list[str] = []
+
+    def answer(why: str) -> str | None:
+        asked.append(why)
+        return answers.pop(0)
+
+    where = team_address(pg, team_url, "editor2", "pw2").with_password(None).with_plan(None)
+    dialog = OpenTeamPlanDialog(None, where, answer)
+    qtbot.addWidget(dialog)
+    assert not dialog.list_plans()  # the user cancels the prompt
+    assert "asks for a password for editor2" in dialog.status.text()
+    assert not dialog.open_button.isEnabled()
+    assert dialog.list_plans()
+    names = [dialog.plans.itemText(i) for i in range(dialog.plans.count())]
+    assert TeamAddress.parse(team_url).plan in names
+    assert dialog.status.text().startswith(f"{len(names)} plan")
+    assert dialog.open_button.isEnabled() and len(asked) == 2
+    # The dialog's address carries the password typed, for opening right after.
+    assert dialog.address().password == "pw2"
+
+
+def test_publishing_from_the_window_asks_for_the_password_once(
+    qtbot, pg, tmp_path: Path, sample_path: Path, monkeypatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from onproduct.storage.team import list_plans
+
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "no-pgpass"))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
+    window = _team_window(qtbot, tmp_path)
+    assert window.open_plan(sample_path)
+    asked: list[str] = []
+    window.team_actions.ask_password = lambda why: asked.append(why) or "pw1"
+    server = TeamAddress.parse(pg.url("editor1", None, "pw1"))
+    target = server.with_password(None).with_plan("Published from the window")
+    assert window.team_actions.publish(window.document, target)
+    assert "Published from the window" in list_plans(server)
+    assert len(asked) == 1
+    # Opened next, the plan needs no second prompt: the password is kept for the session.
+    assert window.team_actions.open_team_plan(target)
+    assert len(asked) == 1 and window.document.plan.is_team
+    # Cancelling the prompt publishes nothing and says nothing more.
+    window2 = _team_window(qtbot, tmp_path / "second")
+    assert window2.open_plan(sample_path)
+    window2.team_actions.ask_password = lambda why: None
+    assert not window2.team_actions.publish(window2.document, target.with_plan("Never"))
+    assert "Never" not in list_plans(server)
+    window.close()
+    window2.close()

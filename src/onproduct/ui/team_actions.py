@@ -14,7 +14,7 @@ import hashlib
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction
@@ -54,6 +54,24 @@ def mirror_path(data_dir: Path, address: TeamAddress) -> Path:
     digest = hashlib.sha1(address.url.encode("utf-8")).hexdigest()[:10]
     name = "".join(c if c.isalnum() or c in " -_" else "_" for c in (address.plan or "plan"))
     return data_dir / "mirrors" / f"{name}-{digest}{PLAN_SUFFIX}"
+
+
+T = TypeVar("T")
+
+
+def with_password(
+    address: TeamAddress, action: Callable[[TeamAddress], T], ask: Callable[[str], str | None]
+) -> tuple[T, TeamAddress]:
+    """`action(address)`, asking for a password each time the server wants one; the
+    result and the address that worked. PasswordNeeded when the user cancels."""
+    while True:
+        try:
+            return action(address), address
+        except PasswordNeeded as error:
+            password = ask(str(error))
+            if password is None:
+                raise
+            address = address.with_password(password)
 
 
 class TeamAddressForm(QWidget):
@@ -133,21 +151,19 @@ class OpenTeamPlanDialog(QDialog):
         return self.where.address(plan).with_password(self._password)
 
     def list_plans(self) -> bool:
-        address = self.where.address().with_password(self._password)
-        while True:
-            try:
-                names = list_plans(address)
-                break
-            except PasswordNeeded as error:
-                password = self._ask_password(str(error))
-                if password is None:
-                    self.status.setText(str(error))
-                    return False
+        def ask(why: str) -> str | None:
+            password = self._ask_password(why)
+            if password is not None:
                 self._password = password
-                address = address.with_password(password)
-            except StorageError as error:
-                self.status.setText(str(error))
-                return False
+            return password
+
+        try:
+            names, address = with_password(
+                self.where.address().with_password(self._password), list_plans, ask
+            )
+        except StorageError as error:  # a password not given, too
+            self.status.setText(str(error))
+            return False
         self.plans.clear()
         self.plans.addItems(names)
         self.open_button.setEnabled(bool(names))
@@ -237,17 +253,27 @@ class TeamActions(QObject):
     def connect(self, address: TeamAddress) -> object:
         """The open team plan, asking for a password if the server wants one (None when
         the user cancels)."""
+        try:
+            return self._with_password(address, open_team_plan)
+        except PasswordNeeded:
+            return None
+
+    def _known(self, address: TeamAddress) -> TeamAddress:
+        """The address with the password typed for it this session, if any."""
         if address.password is None and address.url in self._passwords:
-            address = address.with_password(self._passwords[address.url])
-        while True:
-            try:
-                return open_team_plan(address)
-            except PasswordNeeded as error:
-                password = self.ask_password(str(error))
-                if password is None:
-                    return None
-                address = address.with_password(password)
+            return address.with_password(self._passwords[address.url])
+        return address
+
+    def _with_password(self, address: TeamAddress, action: Callable[[TeamAddress], T]) -> T:
+        """`with_password`, starting from and keeping what was typed this session."""
+
+        def ask(why: str) -> str | None:
+            password = self.ask_password(why)
+            if password is not None:
                 self._passwords[address.url] = password
+            return password
+
+        return with_password(self._known(address), action, ask)[0]
 
     def open_team_plan(self, address: TeamAddress) -> bool:
         """Show a team plan: live from its server, or, when the server cannot be
@@ -315,8 +341,7 @@ class TeamActions(QObject):
         if address is None:
             self._retry.stop()
             return
-        if address.password is None and address.url in self._passwords:
-            address = address.with_password(self._passwords[address.url])
+        address = self._known(address)
         try:
             plan = open_team_plan(address)
         except StorageError:
@@ -364,21 +389,14 @@ class TeamActions(QObject):
 
         window = self._window
         assert document.plan.path is not None
-        if address.url in self._passwords and address.password is None:
-            address = address.with_password(self._passwords[address.url])
-        while True:
-            try:
-                publish(document.plan.path, address, address.plan or document.plan.name)
-                break
-            except PasswordNeeded as error:
-                password = self.ask_password(str(error))
-                if password is None:
-                    return False
-                address = address.with_password(password)
-                self._passwords[address.url] = password
-            except StorageError as error:
-                window._warn("Not published", str(error))
-                return False
+        path, name = document.plan.path, address.plan or document.plan.name
+        try:
+            self._with_password(address, lambda there: publish(path, there, name))
+        except PasswordNeeded:
+            return False
+        except StorageError as error:
+            window._warn("Not published", str(error))
+            return False
         answer = QMessageBox.question(
             window,
             "Published",
